@@ -1,0 +1,146 @@
+// gslbd: the authoritative DNS server. Parses flags, opens the store, builds
+// the first snapshot, binds listeners, starts workers, then polls the store
+// for changes until SIGTERM/SIGINT.
+#include <uv.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "server/listeners.h"
+#include "server/settings.h"
+#include "server/snapshot_feed.h"
+#include "server/worker.h"
+#include "zones/log.h"
+
+namespace {
+
+using server::GslbdSettings;
+
+void add_flags(CLI::App& app, GslbdSettings& s) {
+  app.add_option("--db", s.db, "SQLite store (create it with: gslbadm --db FILE init)")
+      ->required();
+  app.add_option("--listen", s.listen,
+                 "ADDR:PORT or [IPV6]:PORT for UDP and TCP, repeatable; port 0 picks a free one")
+      ->default_str("0.0.0.0:53 [::]:53");
+  for (const auto& row : server::kIntSettings)
+    app.add_option(row.flag, s.*row.field, row.help)
+        ->check(CLI::Range(row.min, row.max))
+        ->capture_default_str();
+  app.add_option("--chaos-id", s.chaos_id, "Answer id.server/hostname.bind CH TXT with this");
+  app.add_option("--chaos-version", s.chaos_version,
+                 "Answer version.bind/version.server CH TXT with this");
+  app.add_option("--log-level", s.log_level, "debug | info | warn | error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.set_version_flag("--version", std::string("gslbd ") + GSLB_VERSION);
+}
+
+int fail(const std::string& message) {
+  zones::log_event(zones::LogLevel::kError, "startup_failed", {{"error", message}});
+  std::fprintf(stderr, "gslbd: %s\n", message.c_str());
+  return 1;
+}
+
+struct ControlLoop {
+  uv_loop_t loop{};
+  uv_timer_t poll{};
+  uv_signal_t sigterm{};
+  uv_signal_t sigint{};
+  server::SnapshotFeed* feed = nullptr;
+  std::vector<server::Worker*> workers;
+};
+
+void stop_control(uv_signal_t* handle, int signum) {
+  auto* c = static_cast<ControlLoop*>(handle->data);
+  zones::log_event(zones::LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&c->poll),
+                         reinterpret_cast<uv_handle_t*>(&c->sigterm),
+                         reinterpret_cast<uv_handle_t*>(&c->sigint)})
+    uv_close(h, nullptr);
+}
+
+void run_control(ControlLoop& c, int poll_ms) {
+  uv_loop_init(&c.loop);
+  c.poll.data = c.sigterm.data = c.sigint.data = &c;
+  uv_timer_init(&c.loop, &c.poll);
+  uv_timer_start(
+      &c.poll, [](uv_timer_t* t) {
+        auto* ctl = static_cast<ControlLoop*>(t->data);
+        ctl->feed->poll(ctl->workers);
+      },
+      poll_ms, poll_ms);
+  uv_signal_init(&c.loop, &c.sigterm);
+  uv_signal_start(&c.sigterm, stop_control, SIGTERM);
+  uv_signal_init(&c.loop, &c.sigint);
+  uv_signal_start(&c.sigint, stop_control, SIGINT);
+  uv_run(&c.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&c.loop);
+}
+
+std::string joined(const std::vector<server::ListenAddress>& addrs) {
+  std::string out;
+  for (const auto& a : addrs) out += (out.empty() ? "" : ",") + a.text();
+  return out;
+}
+
+int serve(GslbdSettings& s) {
+  zones::LogLevel level;
+  zones::parse_log_level(s.log_level, level);
+  zones::set_log_level(level);
+  if (s.listen.empty()) s.listen = server::kDefaultListen;
+  const int threads = s.threads > 0 ? s.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  std::vector<server::ListenAddress> addrs;
+  for (const std::string& text : s.listen) {
+    auto addr = server::parse_listen_address(text);
+    if (!addr) return fail(addr.error().text());
+    addrs.push_back(*addr);
+  }
+  auto feed = server::SnapshotFeed::open(s.db);
+  if (!feed) return fail("--db " + s.db + ": " + feed.error().message);
+  auto snapshot = feed->build_initial();
+  if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
+  auto sockets = server::open_sockets(addrs, threads);
+  if (!sockets) return fail(sockets.error().text());
+
+  server::ResponderConfig config;
+  config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
+  config.chaos_id = s.chaos_id;
+  config.chaos_version = s.chaos_version;
+  const server::TcpLimits tcp{s.tcp_idle_timeout_ms,
+                              std::max(1, (s.max_tcp_connections + threads - 1) / threads)};
+  std::vector<std::unique_ptr<server::Worker>> workers;
+  ControlLoop control;
+  control.feed = &*feed;
+  for (int i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<server::Worker>(i, config, tcp, std::move((*sockets)[i]), *snapshot));
+    control.workers.push_back(workers.back().get());
+  }
+  for (auto& w : workers) w->start();
+  zones::log_event(zones::LogLevel::kInfo, "ready",
+                   {{"addrs", joined(addrs)}, {"threads", std::to_string(threads)},
+                    {"generation", std::to_string((*snapshot)->generation)}});
+  run_control(control, s.poll_interval_ms);
+  for (auto& w : workers) w->stop();
+  zones::log_event(zones::LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"gslbd: authoritative DNS server for GSLB zones"};
+  GslbdSettings settings;
+  add_flags(app, settings);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return serve(settings);
+}

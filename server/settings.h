@@ -1,0 +1,46 @@
+// gslbd's settings: one row per numeric setting (flag, default, range,
+// help), so flag parsing, range checks, --help and docs/ agree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace server {
+
+struct GslbdSettings {
+  std::string db;
+  std::vector<std::string> listen;
+  std::string chaos_id;
+  std::string chaos_version;
+  std::string log_level = "info";
+  int threads = 0;  // 0: one per core
+  int tcp_idle_timeout_ms = 10000;
+  int max_tcp_connections = 1024;
+  int max_udp_payload = 1232;
+  int poll_interval_ms = 50;
+};
+
+struct IntSetting {
+  const char* flag;
+  int GslbdSettings::*field;
+  int min;
+  int max;
+  const char* help;
+};
+
+inline const std::vector<std::string> kDefaultListen = {"0.0.0.0:53", "[::]:53"};
+
+inline constexpr IntSetting kIntSettings[] = {
+    {"--threads", &GslbdSettings::threads, 0, 256,
+     "Worker threads, each with its own UDP and TCP sockets (0 = one per core)"},
+    {"--tcp-idle-timeout", &GslbdSettings::tcp_idle_timeout_ms, 100, 600000,
+     "Milliseconds a TCP connection may stay idle before the server closes it"},
+    {"--max-tcp-connections", &GslbdSettings::max_tcp_connections, 1, 1000000,
+     "Open TCP connections across all workers; more wait in the listen backlog"},
+    {"--max-udp-payload", &GslbdSettings::max_udp_payload, 512, 4096,
+     "Largest UDP response, and the EDNS payload size advertised"},
+    {"--poll-interval", &GslbdSettings::poll_interval_ms, 10, 10000,
+     "Milliseconds between checks of the store for changes"},
+};
+
+}  // namespace server

@@ -1,0 +1,52 @@
+// UDP on a worker: a uv_poll on the worker's own SO_REUSEPORT socket;
+// datagrams are read with recvmmsg and answered with sendmmsg in batches.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <cstdint>
+
+#include "server/wire.h"
+
+namespace server {
+
+class Worker;
+
+class UdpReceiver {
+ public:
+  static constexpr int kBatch = 32;
+  static constexpr size_t kMaxResponse = 4096;  // the cap on --max-udp-payload
+
+  UdpReceiver(Worker& worker, int fd, bool wildcard);
+  UdpReceiver(const UdpReceiver&) = delete;
+  UdpReceiver& operator=(const UdpReceiver&) = delete;
+
+  int start();
+  // Closes the poll handle; `done` runs once libuv has released it.
+  void close(uv_close_cb done);
+
+ private:
+  static void on_readable(uv_poll_t* handle, int status, int events);
+  // One recvmmsg + answer + sendmmsg round; returns datagrams received.
+  int serve_batch();
+  void send_batch(int count);
+
+  Worker& worker_;
+  int fd_;
+  bool wildcard_;
+  uv_poll_t poll_{};
+
+  // Per-datagram slots, set up once; recvmmsg/sendmmsg reuse them.
+  mmsghdr rx_[kBatch];
+  mmsghdr tx_[kBatch];
+  iovec rx_iov_[kBatch];
+  iovec tx_iov_[kBatch];
+  sockaddr_storage peer_[kBatch];
+  alignas(cmsghdr) uint8_t control_[kBatch][64];
+  uint8_t rx_buf_[kBatch][kMaxUdpQuery];
+  uint8_t tx_buf_[kBatch][kMaxResponse];
+};
+
+}  // namespace server

@@ -1,0 +1,77 @@
+// A worker: one thread, one libuv loop, its own UDP and TCP sockets, its own
+// buffers and its own pointer to the current snapshot. Workers share nothing
+// on the query path; the control thread hands them new snapshots.
+#pragma once
+
+#include <uv.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/listeners.h"
+#include "server/responder.h"
+#include "zones/snapshot.h"
+
+namespace server {
+
+class UdpReceiver;
+class TcpServer;
+
+struct TcpLimits {
+  int idle_timeout_ms = 10000;
+  int max_connections = 1024;  // this worker's share of the server-wide cap
+};
+
+class Worker {
+ public:
+  Worker(int id, const ResponderConfig& config, TcpLimits tcp, WorkerSockets sockets,
+         zones::SnapshotPtr snapshot);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  // From the control thread: use `snapshot` from the next loop turn on.
+  void publish(zones::SnapshotPtr snapshot);
+  // The generation this worker is serving (the control thread retires older ones).
+  uint64_t serving_generation() const { return serving_.load(std::memory_order_acquire); }
+  // Stops the loop, closes every handle and joins the thread.
+  void stop();
+
+  // The query path's view, for the I/O classes.
+  const zones::Snapshot& snapshot() const { return *snapshot_; }
+  const ResponderConfig& config() const { return config_; }
+  QueryContext& context() { return context_; }
+  uv_loop_t* loop() { return &loop_; }
+  int id() const { return id_; }
+
+ private:
+  void run();
+  void on_wake();
+  void close_all();
+
+  int id_;
+  ResponderConfig config_;
+  TcpLimits tcp_limits_;
+  WorkerSockets sockets_;
+  uv_loop_t loop_{};
+  uv_async_t wake_{};
+  std::thread thread_;
+  QueryContext context_;
+
+  std::mutex pending_mutex_;  // guards pending_ and stopping_; never taken per query
+  zones::SnapshotPtr pending_;
+  bool stopping_ = false;
+
+  zones::SnapshotPtr current_;
+  const zones::Snapshot* snapshot_ = nullptr;
+  std::atomic<uint64_t> serving_{0};
+
+  std::vector<std::unique_ptr<UdpReceiver>> udp_;
+  std::vector<std::unique_ptr<TcpServer>> tcp_;
+};
+
+}  // namespace server
