@@ -26,16 +26,10 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
   auto version = db_.query_int("PRAGMA data_version");
   if (!version) return std::unexpected(version.error());
   data_version_ = *version;
-  std::vector<zones::ZoneContent> zones;
-  {
-    auto tx = zones::Transaction::begin(db_, zones::TxMode::kRead);
-    if (!tx) return std::unexpected(tx.error());
-    zones::Store store(db_);
-    auto loaded = store.load_zones();
-    if (!loaded) return std::unexpected(loaded.error());
-    zones = std::move(*loaded);
-  }
-  auto snap = zones::compile_snapshot(zones, next_generation_);
+  zones::Store store(db_);
+  auto zones = store.load_zones();  // one read transaction: a consistent view
+  if (!zones) return std::unexpected(zones.error());
+  auto snap = zones::compile_snapshot(*zones, next_generation_);
   if (!snap) return std::unexpected(snap.error());
   ++next_generation_;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
