@@ -64,7 +64,8 @@ zones::Result<void> open_first(ListenAddress& addr, WorkerSockets& first) {
     close(*udp);
     if (!pick) return std::unexpected(tcp.error());
   }
-  return zones::fail(zones::ErrorCode::kIo, "--listen " + addr.text(), "no free port for UDP and TCP");
+  return zones::fail(zones::ErrorCode::kIo, "--listen " + addr.text(),
+                     "no free port for UDP and TCP");
 }
 
 }  // namespace
@@ -122,7 +123,8 @@ zones::Result<ListenAddress> parse_listen_address(const std::string& text) {
   return out;
 }
 
-zones::Result<std::vector<WorkerSockets>> open_sockets(std::vector<ListenAddress>& addrs, int workers) {
+zones::Result<std::vector<WorkerSockets>> open_sockets(std::vector<ListenAddress>& addrs,
+                                                       int workers) {
   std::vector<WorkerSockets> sockets(workers);
   for (ListenAddress& addr : addrs) {
     if (auto r = open_first(addr, sockets[0]); !r) {

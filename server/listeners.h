@@ -37,7 +37,8 @@ struct WorkerSockets {
 // Opens `workers` sets of sockets. Addresses with port 0 get a port that is
 // free for both UDP and TCP, written back into `addrs`. On failure every
 // socket opened so far is closed.
-zones::Result<std::vector<WorkerSockets>> open_sockets(std::vector<ListenAddress>& addrs, int workers);
+zones::Result<std::vector<WorkerSockets>> open_sockets(std::vector<ListenAddress>& addrs,
+                                                       int workers);
 
 void close_sockets(std::vector<WorkerSockets>& sockets);
 

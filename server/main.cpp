@@ -20,8 +20,7 @@ namespace {
 using server::GslbdSettings;
 
 void add_flags(CLI::App& app, GslbdSettings& s) {
-  app.add_option("--db", s.db, "SQLite store (create it with: gslbadm --db FILE init)")
-      ->required();
+  app.add_option("--db", s.db, "SQLite store (create it with: gslbadm --db FILE init)")->required();
   app.add_option("--listen", s.listen,
                  "ADDR:PORT or [IPV6]:PORT for UDP and TCP, repeatable; port 0 picks a free one")
       ->default_str("0.0.0.0:53 [::]:53");
@@ -56,9 +55,9 @@ struct ControlLoop {
 void stop_control(uv_signal_t* handle, int signum) {
   auto* c = static_cast<ControlLoop*>(handle->data);
   zones::log_event(zones::LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&c->poll),
-                         reinterpret_cast<uv_handle_t*>(&c->sigterm),
-                         reinterpret_cast<uv_handle_t*>(&c->sigint)})
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->sigterm),
+        reinterpret_cast<uv_handle_t*>(&c->sigint)})
     uv_close(h, nullptr);
 }
 
@@ -67,7 +66,8 @@ void run_control(ControlLoop& c, int poll_ms) {
   c.poll.data = c.sigterm.data = c.sigint.data = &c;
   uv_timer_init(&c.loop, &c.poll);
   uv_timer_start(
-      &c.poll, [](uv_timer_t* t) {
+      &c.poll,
+      [](uv_timer_t* t) {
         auto* ctl = static_cast<ControlLoop*>(t->data);
         ctl->feed->poll(ctl->workers);
       },
@@ -110,18 +110,21 @@ int serve(GslbdSettings& s) {
   config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
   config.chaos_id = s.chaos_id;
   config.chaos_version = s.chaos_version;
-  const server::TcpLimits tcp{s.tcp_idle_timeout_ms,
-                              std::max(1, (s.max_tcp_connections + threads - 1) / threads)};
+  const server::IoSettings io{s.tcp_idle_timeout_ms,
+                              std::max(1, (s.max_tcp_connections + threads - 1) / threads),
+                              s.udp_coalesce_us};
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;
   for (int i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<server::Worker>(i, config, tcp, std::move((*sockets)[i]), *snapshot));
+    workers.push_back(
+        std::make_unique<server::Worker>(i, config, io, std::move((*sockets)[i]), *snapshot));
     control.workers.push_back(workers.back().get());
   }
   for (auto& w : workers) w->start();
   zones::log_event(zones::LogLevel::kInfo, "ready",
-                   {{"addrs", joined(addrs)}, {"threads", std::to_string(threads)},
+                   {{"addrs", joined(addrs)},
+                    {"threads", std::to_string(threads)},
                     {"generation", std::to_string((*snapshot)->generation)}});
   run_control(control, s.poll_interval_ms);
   for (auto& w : workers) w->stop();

@@ -15,7 +15,8 @@ class InAnswer {
       : snap_(snap),
         q_(q),
         zone_(zone),
-        apex_ptr_(static_cast<uint16_t>(kHeaderSize + q.qname_len - snap.nodes[zone.apex].name_len)),
+        apex_ptr_(
+            static_cast<uint16_t>(kHeaderSize + q.qname_len - snap.nodes[zone.apex].name_len)),
         w_(snap, out, q.question_end, limit, apex_ptr_) {}
 
   Outcome run(zones::Resolution res) {
@@ -55,7 +56,8 @@ class InAnswer {
       res = node.cname_target;
       return owner < 0x4000;  // beyond that a compression pointer cannot reach it
     }
-    const uint32_t rrset = q_.qtype == rtype::kAny ? any_rrset(node) : snap_.find_rrset(node_index, q_.qtype);
+    const uint32_t rrset =
+        q_.qtype == rtype::kAny ? any_rrset(node) : snap_.find_rrset(node_index, q_.qtype);
     if (rrset == zones::kNone) {
       negative();
       return false;
@@ -73,9 +75,10 @@ class InAnswer {
   void referral(uint32_t cut, bool cut_in_question) {
     const zones::Node& node = snap_.nodes[cut];
     const uint32_t ns = snap_.find_rrset(cut, rtype::kNs);
-    const size_t at = cut_in_question
-                          ? w_.add(ns, kAuthority, static_cast<uint16_t>(kHeaderSize + q_.qname_len - node.name_len))
-                          : w_.add_named(ns, kAuthority);
+    const size_t at =
+        cut_in_question ? w_.add(ns, kAuthority,
+                                 static_cast<uint16_t>(kHeaderSize + q_.qname_len - node.name_len))
+                        : w_.add_named(ns, kAuthority);
     if (at == 0) {
       truncate();
       return;

@@ -18,7 +18,9 @@ size_t response_limit(const ResponderConfig& cfg, const ParsedQuery& q, Transpor
   return std::clamp<size_t>(q.udp_payload, 512, std::max<uint16_t>(cfg.max_udp_payload, 512));
 }
 
-size_t opt_size(const ParsedQuery& q) { return 11 + (q.has_ecs ? 4 + q.ecs.data_len() : 0); }
+size_t opt_size(const ParsedQuery& q) {
+  return 11 + (q.has_ecs ? 4 + q.ecs.data_len() : 0);
+}
 
 // RFC 6891 OPT: our payload size, the extended rcode bits, DO echoed
 // (RFC 3225), and the Client Subnet option echoed with scope 0 because a

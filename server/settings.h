@@ -18,6 +18,7 @@ struct GslbdSettings {
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;
   int poll_interval_ms = 50;
+  int udp_coalesce_us = 200;
 };
 
 struct IntSetting {
@@ -39,6 +40,8 @@ inline constexpr IntSetting kIntSettings[] = {
      "Open TCP connections across all workers; more wait in the listen backlog"},
     {"--max-udp-payload", &GslbdSettings::max_udp_payload, 512, 4096,
      "Largest UDP response, and the EDNS payload size advertised"},
+    {"--udp-coalesce", &GslbdSettings::udp_coalesce_us, 0, 2000,
+     "Microseconds to wait for more UDP queries after a busy wakeup (0 = off)"},
     {"--poll-interval", &GslbdSettings::poll_interval_ms, 10, 10000,
      "Milliseconds between checks of the store for changes"},
 };

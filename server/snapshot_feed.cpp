@@ -56,8 +56,9 @@ bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
   auto snap = build();
   if (!snap) {
     last_error_ = snap.error().text();
-    zones::log_event(zones::LogLevel::kError, "snapshot_build_failed",
-                     {{"error", last_error_}, {"serving_generation", std::to_string(generation())}});
+    zones::log_event(
+        zones::LogLevel::kError, "snapshot_build_failed",
+        {{"error", last_error_}, {"serving_generation", std::to_string(generation())}});
     return false;
   }
   last_error_.clear();
@@ -70,7 +71,8 @@ bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
 void SnapshotFeed::retire_unused(const std::vector<Worker*>& workers) {
   uint64_t oldest_served = generation();
   for (const Worker* w : workers) oldest_served = std::min(oldest_served, w->serving_generation());
-  std::erase_if(retired_, [&](const zones::SnapshotPtr& s) { return s->generation < oldest_served; });
+  std::erase_if(retired_,
+                [&](const zones::SnapshotPtr& s) { return s->generation < oldest_served; });
 }
 
 }  // namespace server

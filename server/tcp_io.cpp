@@ -8,12 +8,13 @@
 namespace server {
 namespace {
 
-TcpConnection& conn_of(void* data) { return *static_cast<TcpConnection*>(data); }
+TcpConnection& conn_of(void* data) {
+  return *static_cast<TcpConnection*>(data);
+}
 
 }  // namespace
 
-TcpServer::TcpServer(Worker& worker, int fd, TcpLimits limits)
-    : worker_(worker), fd_(fd), limits_(limits) {}
+TcpServer::TcpServer(Worker& worker, int fd) : worker_(worker), fd_(fd) {}
 
 TcpServer::~TcpServer() = default;
 
@@ -63,7 +64,7 @@ void TcpServer::release(TcpConnection* conn) {
 void TcpServer::on_connection(uv_stream_t* listener, int status) {
   auto* self = static_cast<TcpServer*>(listener->data);
   if (status < 0) return;
-  if (self->active_ >= self->limits_.max_connections) {
+  if (self->active_ >= self->worker_.io().max_tcp_connections) {
     // Not accepting makes libuv stop watching the listener until we do.
     self->accept_waiting_ = true;
     return;
@@ -83,7 +84,7 @@ void TcpServer::accept_one() {
     return;
   }
   uv_tcp_nodelay(&conn->handle, 1);
-  uv_timer_start(&conn->idle, &on_idle, limits_.idle_timeout_ms, 0);
+  uv_timer_start(&conn->idle, &on_idle, worker_.io().tcp_idle_timeout_ms, 0);
   uv_read_start(reinterpret_cast<uv_stream_t*>(&conn->handle), &on_alloc, &on_read);
 }
 
@@ -98,7 +99,7 @@ void TcpServer::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*bu
   TcpServer& self = *conn.server;
   if (nread > 0) {
     conn.in_len += static_cast<size_t>(nread);
-    uv_timer_start(&conn.idle, &on_idle, self.limits_.idle_timeout_ms, 0);
+    uv_timer_start(&conn.idle, &on_idle, self.worker_.io().tcp_idle_timeout_ms, 0);
   } else if (nread == UV_EOF) {
     conn.peer_done = true;
     uv_read_stop(stream);
@@ -136,8 +137,9 @@ bool TcpServer::answer_next(TcpConnection& conn) {
   }
   if (conn.in_len < 2 + msg_len) return false;
   if (conn.out_len + 2 + kMaxMessage > sizeof conn.out) return false;  // drain first
-  const size_t len = answer_query(worker_.snapshot(), worker_.config(), worker_.context(),
-                                  conn.in + 2, msg_len, conn.out + conn.out_len + 2, Transport::kTcp);
+  const size_t len =
+      answer_query(worker_.snapshot(), worker_.config(), worker_.context(), conn.in + 2, msg_len,
+                   conn.out + conn.out_len + 2, Transport::kTcp);
   if (len > 0) {
     put16(conn.out + conn.out_len, static_cast<uint16_t>(len));
     conn.out_len += 2 + len;
@@ -149,7 +151,8 @@ bool TcpServer::answer_next(TcpConnection& conn) {
 
 void TcpServer::flush(TcpConnection& conn) {
   if (conn.writing || conn.out_len == 0) return;
-  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(conn.out), static_cast<unsigned>(conn.out_len));
+  uv_buf_t buf =
+      uv_buf_init(reinterpret_cast<char*>(conn.out), static_cast<unsigned>(conn.out_len));
   const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&conn.handle), &buf, 1);
   if (n == static_cast<int>(conn.out_len)) {
     conn.out_len = 0;
@@ -163,7 +166,8 @@ void TcpServer::flush(TcpConnection& conn) {
   conn.out_len -= written;
   std::memmove(conn.out, conn.out + written, conn.out_len);
   buf = uv_buf_init(reinterpret_cast<char*>(conn.out), static_cast<unsigned>(conn.out_len));
-  if (uv_write(&conn.write_req, reinterpret_cast<uv_stream_t*>(&conn.handle), &buf, 1, &on_write) != 0) {
+  if (uv_write(&conn.write_req, reinterpret_cast<uv_stream_t*>(&conn.handle), &buf, 1, &on_write) !=
+      0) {
     close_connection(conn);
     return;
   }

@@ -41,7 +41,7 @@ struct TcpConnection {
 
 class TcpServer {
  public:
-  TcpServer(Worker& worker, int fd, TcpLimits limits);
+  TcpServer(Worker& worker, int fd);
   TcpServer(const TcpServer&) = delete;
   TcpServer& operator=(const TcpServer&) = delete;
   ~TcpServer();
@@ -70,7 +70,6 @@ class TcpServer {
 
   Worker& worker_;
   int fd_;
-  TcpLimits limits_;
   uv_tcp_t listener_{};
   int active_ = 0;
   bool accept_waiting_ = false;  // at the cap: a connection waits in the backlog

@@ -11,15 +11,20 @@
 
 namespace server {
 
-Worker::Worker(int id, const ResponderConfig& config, TcpLimits tcp, WorkerSockets sockets,
+Worker::Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSockets sockets,
                zones::SnapshotPtr snapshot)
-    : id_(id), config_(config), tcp_limits_(tcp), sockets_(std::move(sockets)),
+    : id_(id),
+      config_(config),
+      io_(io),
+      sockets_(std::move(sockets)),
       current_(std::move(snapshot)) {
   snapshot_ = current_.get();
   serving_ = current_->generation;
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+  stop();
+}
 
 void Worker::start() {
   uv_loop_init(&loop_);
@@ -27,7 +32,7 @@ void Worker::start() {
   uv_async_init(&loop_, &wake_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->on_wake(); });
   for (size_t i = 0; i < sockets_.udp.size(); ++i) {
     udp_.push_back(std::make_unique<UdpReceiver>(*this, sockets_.udp[i], sockets_.wildcard[i]));
-    tcp_.push_back(std::make_unique<TcpServer>(*this, sockets_.tcp[i], tcp_limits_));
+    tcp_.push_back(std::make_unique<TcpServer>(*this, sockets_.tcp[i]));
   }
   for (auto& u : udp_)
     if (int rc = u->start(); rc != 0)

@@ -20,14 +20,15 @@ namespace server {
 class UdpReceiver;
 class TcpServer;
 
-struct TcpLimits {
-  int idle_timeout_ms = 10000;
-  int max_connections = 1024;  // this worker's share of the server-wide cap
+struct IoSettings {
+  int tcp_idle_timeout_ms = 10000;
+  int max_tcp_connections = 1024;  // this worker's share of the server-wide cap
+  int udp_coalesce_us = 200;       // see UdpReceiver::on_readable; 0 = off
 };
 
 class Worker {
  public:
-  Worker(int id, const ResponderConfig& config, TcpLimits tcp, WorkerSockets sockets,
+  Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSockets sockets,
          zones::SnapshotPtr snapshot);
   ~Worker();
   Worker(const Worker&) = delete;
@@ -46,6 +47,7 @@ class Worker {
   const ResponderConfig& config() const { return config_; }
   QueryContext& context() { return context_; }
   uv_loop_t* loop() { return &loop_; }
+  const IoSettings& io() const { return io_; }
   int id() const { return id_; }
 
  private:
@@ -55,7 +57,7 @@ class Worker {
 
   int id_;
   ResponderConfig config_;
-  TcpLimits tcp_limits_;
+  IoSettings io_;
   WorkerSockets sockets_;
   uv_loop_t loop_{};
   uv_async_t wake_{};

@@ -213,8 +213,7 @@ class Compiler {
     NameLabels labels;
     if (!split_name(reinterpret_cast<const uint8_t*>(target.data()), target.size(), labels))
       return {};
-    Resolution res =
-        snap_.resolve(reinterpret_cast<const uint8_t*>(target.data()), labels, false);
+    Resolution res = snap_.resolve(reinterpret_cast<const uint8_t*>(target.data()), labels, false);
     // Chains are followed inside the zone only, as Knot and NSD do.
     if (res.zone != snap_.nodes[n].zone) return {};
     return res;
@@ -235,8 +234,7 @@ class Compiler {
         if (uint32_t r = snap_.find_rrset(found->second, type); r != kNone)
           snap_.additional.push_back(r);
     }
-    rrset.additional_count =
-        static_cast<uint16_t>(snap_.additional.size() - rrset.additional_off);
+    rrset.additional_count = static_cast<uint16_t>(snap_.additional.size() - rrset.additional_off);
   }
 
   std::string_view name_of(uint32_t n) const {

@@ -13,7 +13,7 @@ namespace zones {
 
 // The RRs of one RRset, as the compiler collects them.
 struct RrsetSource {
-  std::string owner_wire;               // lowercase wire name
+  std::string owner_wire;  // lowercase wire name
   uint16_t type = 0;
   uint32_t ttl = 0;
   std::vector<std::string_view> rdatas;  // uncompressed wire RDATA, one per RR

@@ -45,7 +45,8 @@ inline zones::ZoneContent zone_from_text(const std::string& apex, const std::str
       row.type = ldns_rr_get_type(rr);
       row.ttl = ldns_rr_ttl(rr);
       ldns_buffer* buf = ldns_buffer_new(512);
-      for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) ldns_rdf2buffer_wire(buf, ldns_rr_rdf(rr, i));
+      for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i)
+        ldns_rdf2buffer_wire(buf, ldns_rr_rdf(rr, i));
       row.rdata_wire.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf)),
                             ldns_buffer_position(buf));
       ldns_buffer_free(buf);
@@ -78,7 +79,8 @@ inline Packet ask_wire(const zones::Snapshot& snap, const std::vector<uint8_t>& 
                        const server::ResponderConfig& cfg = {}) {
   static server::QueryContext ctx;
   std::vector<uint8_t> out(server::kMaxMessage);
-  const size_t len = server::answer_query(snap, cfg, ctx, wire.data(), wire.size(), out.data(), transport);
+  const size_t len =
+      server::answer_query(snap, cfg, ctx, wire.data(), wire.size(), out.data(), transport);
   if (len == 0) return Packet(nullptr, ldns_pkt_free);
   ldns_pkt* pkt = nullptr;
   if (ldns_wire2pkt(&pkt, out.data(), len) != LDNS_STATUS_OK)

@@ -128,7 +128,8 @@ TEST_CASE("referrals carry the delegation's NS and in-bailiwick glue") {
 
 TEST_CASE("EDNS: OPT echoed with our payload, DO copied, BADVERS for version 1") {
   auto snap = fixture::compile({fixture::zone_from_text("example.test.", kZone)});
-  auto pkt = fixture::ask(*snap, "www.example.test.", LDNS_RR_TYPE_A, {.edns = true, .payload = 4096, .dnssec_ok = true});
+  auto pkt = fixture::ask(*snap, "www.example.test.", LDNS_RR_TYPE_A,
+                          {.edns = true, .payload = 4096, .dnssec_ok = true});
   CHECK(ldns_pkt_edns(pkt.get()));
   CHECK(ldns_pkt_edns_udp_size(pkt.get()) == 1232);
   CHECK(ldns_pkt_edns_do(pkt.get()));
@@ -150,7 +151,8 @@ TEST_CASE("answers too big for UDP are truncated, and complete over TCP") {
   CHECK(ldns_pkt_tc(udp.get()));
   auto edns = fixture::ask(*snap, "big.example.test.", LDNS_RR_TYPE_TXT, {.edns = true});
   CHECK(ldns_pkt_tc(edns.get()));
-  auto tcp = fixture::ask(*snap, "big.example.test.", LDNS_RR_TYPE_TXT, {.transport = server::Transport::kTcp});
+  auto tcp = fixture::ask(*snap, "big.example.test.", LDNS_RR_TYPE_TXT,
+                          {.transport = server::Transport::kTcp});
   CHECK_FALSE(ldns_pkt_tc(tcp.get()));
   CHECK(ldns_pkt_ancount(tcp.get()) == 40);
 }
