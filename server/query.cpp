@@ -91,6 +91,7 @@ ParseOutcome parse_sections(const uint8_t* msg, size_t len, size_t pos, ParsedQu
   const unsigned additional = get16(msg + 10);
   for (unsigned i = 0; i < additional; ++i)
     if (!read_additional(msg, len, pos, q)) return ParseOutcome::kFormErr;
+  if (pos != len) return ParseOutcome::kFormErr;  // bytes the counts do not account for
   if (q.has_edns && q.edns_version != 0) return ParseOutcome::kBadVers;
   return ParseOutcome::kOk;
 }

@@ -92,8 +92,10 @@ class Compiler {
     for (const RecordRow& row : content.records) {
       auto owner = text_to_wire(row.owner, zone.name);
       if (!owner) return std::unexpected(owner.error());
-      if (!is_under(*owner, apex) || occluded_by_child_zone(*owner, apex)) continue;
-      RrsetSource& set = pending_[node_for(*owner, zone_index)].rrsets[row.type];
+      if (!is_under(*owner, apex)) continue;
+      const uint32_t n = occluded_by_child_zone(*owner, apex) ? parent_side_for(*owner, zone_index)
+                                                              : node_for(*owner, zone_index);
+      RrsetSource& set = pending_[n].rrsets[row.type];
       if (set.rdatas.empty() || row.ttl < set.ttl) set.ttl = row.ttl;
       set.owner_wire = *owner;
       set.type = row.type;
@@ -126,7 +128,25 @@ class Compiler {
   uint32_t node_for(const std::string& wire, uint32_t zone) {
     if (auto it = index_.find(wire); it != index_.end()) return it->second;
     if (wire != apexes_[zone]) node_for(std::string(parent_of(wire)), zone);
+    const uint32_t index = new_node(wire, zone, true);
+    index_.emplace(wire, index);
+    return index;
+  }
+
+  // A node for the parent zone's data at or below a child zone we also
+  // serve (delegation NS, DS, glue): outside the name table, found only
+  // through Node::parent_side and the parent's own links.
+  uint32_t parent_side_for(const std::string& wire, uint32_t zone) {
+    const auto key = std::make_pair(zone, wire);
+    if (auto it = parent_side_index_.find(key); it != parent_side_index_.end()) return it->second;
+    const uint32_t index = new_node(wire, zone, false);
+    parent_side_index_.emplace(key, index);
+    return index;
+  }
+
+  uint32_t new_node(const std::string& wire, uint32_t zone, bool in_table) {
     Node node;
+    node.in_table = in_table;
     node.zone = zone;
     node.name_off = static_cast<uint32_t>(snap_.names.size());
     node.name_len = static_cast<uint8_t>(wire.size());
@@ -138,7 +158,6 @@ class Compiler {
     const uint32_t index = static_cast<uint32_t>(snap_.nodes.size());
     snap_.nodes.push_back(node);
     pending_.emplace_back();
-    index_.emplace(wire, index);
     return index;
   }
 
@@ -176,11 +195,18 @@ class Compiler {
     for (uint32_t n = 0; n < snap_.nodes.size(); ++n) {
       Node& node = snap_.nodes[n];
       const Zone& zone = snap_.zones[node.zone];
+      const bool is_cut = snap_.find_rrset(n, LDNS_RR_TYPE_NS) != kNone;
+      if (!node.in_table) {
+        node.cut = is_cut ? n : kNone;
+        continue;
+      }
       node.cname = snap_.find_rrset(n, LDNS_RR_TYPE_CNAME);
-      if (n == zone.apex) continue;
+      if (n == zone.apex) {
+        node.parent_side = parent_side_of_apex(n);
+        continue;
+      }
       const std::string_view name = name_of(n);
       const uint32_t parent = index_.at(std::string(parent_of(name)));
-      const bool is_cut = snap_.find_rrset(n, LDNS_RR_TYPE_NS) != kNone;
       node.cut = snap_.nodes[parent].cut != kNone ? snap_.nodes[parent].cut : (is_cut ? n : kNone);
       if (name.size() >= 2 && name[0] == 1 && name[1] == '*') snap_.nodes[parent].wildcard = n;
     }
@@ -192,6 +218,7 @@ class Compiler {
     snap_.table.assign(size, 0);
     snap_.table_mask = size - 1;
     for (uint32_t n = 0; n < snap_.nodes.size(); ++n) {
+      if (!snap_.nodes[n].in_table) continue;
       uint64_t slot = snap_.nodes[n].hash & snap_.table_mask;
       while (snap_.table[slot] != 0) slot = (slot + 1) & snap_.table_mask;
       snap_.table[slot] = n + 1;
@@ -213,10 +240,49 @@ class Compiler {
     NameLabels labels;
     if (!split_name(reinterpret_cast<const uint8_t*>(target.data()), target.size(), labels))
       return {};
-    Resolution res = snap_.resolve(reinterpret_cast<const uint8_t*>(target.data()), labels, false);
-    // Chains are followed inside the zone only, as Knot and NSD do.
-    if (res.zone != snap_.nodes[n].zone) return {};
-    return res;
+    const Resolution res =
+        snap_.resolve(reinterpret_cast<const uint8_t*>(target.data()), labels, false);
+    // Chains are followed inside the zone only, as Knot and NSD do. A target
+    // in a child zone of ours is, seen from this zone, below its delegation.
+    const uint32_t zone = snap_.nodes[n].zone;
+    if (res.zone == zone) return res;
+    const uint32_t cut = delegation_towards(target, zone);
+    if (cut != kNone) return {Found::kReferral, cut, zone};
+    return {};
+  }
+
+  // The topmost parent-side delegation of `zone` on the way down to `name`.
+  uint32_t delegation_towards(std::string_view name, uint32_t zone) const {
+    uint32_t found = kNone;
+    for (std::string_view n = name; n.size() > apexes_[zone].size(); n = parent_of(n)) {
+      const auto it = parent_side_index_.find({zone, std::string(n)});
+      if (it != parent_side_index_.end() && snap_.nodes[it->second].cut != kNone)
+        found = it->second;
+    }
+    return found;
+  }
+
+  // The parent zone's data at a child zone's apex, if we serve the parent.
+  uint32_t parent_side_of_apex(uint32_t apex) const {
+    const std::string name(name_of(apex));
+    uint32_t best = kNone;
+    size_t best_len = 0;
+    for (const auto& [key, index] : parent_side_index_) {
+      const size_t len = apexes_[key.first].size();
+      if (key.second == name && len > best_len) {
+        best = index;
+        best_len = len;
+      }
+    }
+    return best;
+  }
+
+  // The node holding `name` as `zone` sees it: its parent-side data first.
+  uint32_t node_in_zone(const std::string& name, uint32_t zone) const {
+    if (auto it = parent_side_index_.find({zone, name}); it != parent_side_index_.end())
+      return it->second;
+    const auto it = index_.find(name);
+    return it != index_.end() && snap_.nodes[it->second].zone == zone ? it->second : kNone;
   }
 
   void link_additional(uint32_t rrset_index, uint32_t zone, uint32_t n) {
@@ -227,12 +293,10 @@ class Compiler {
     std::unordered_set<uint32_t> seen;
     for (std::string_view rdata : it->second.rdatas) {
       const std::string target = lower_wire(rdata_target(rrset.type, rdata));
-      const auto found = index_.find(target);
-      if (target.empty() || found == index_.end() || !seen.insert(found->second).second) continue;
-      if (snap_.nodes[found->second].zone != zone) continue;
+      const uint32_t found = target.empty() ? kNone : node_in_zone(target, zone);
+      if (found == kNone || !seen.insert(found).second) continue;
       for (uint16_t type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA})
-        if (uint32_t r = snap_.find_rrset(found->second, type); r != kNone)
-          snap_.additional.push_back(r);
+        if (uint32_t r = snap_.find_rrset(found, type); r != kNone) snap_.additional.push_back(r);
     }
     rrset.additional_count = static_cast<uint16_t>(snap_.additional.size() - rrset.additional_off);
   }
@@ -246,6 +310,7 @@ class Compiler {
   std::vector<std::string> apexes_;
   std::unordered_set<std::string> apex_set_;
   std::unordered_map<std::string, uint32_t> index_;
+  std::map<std::pair<uint32_t, std::string>, uint32_t> parent_side_index_;
   std::vector<PendingNode> pending_;
   std::vector<RrsetSource> negative_soa_;
   std::deque<std::string> soa_rdata_;

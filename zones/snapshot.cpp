@@ -15,6 +15,8 @@ Resolution Snapshot::resolve(const uint8_t* name, const NameLabels& labels, bool
     if (index == kNone) continue;
     const Node& node = nodes[index];
     const bool exact = i == 0;
+    if (exact && ds_at_cut && node.parent_side != kNone)
+      return {Found::kNode, node.parent_side, nodes[node.parent_side].zone};
     if (node.cut != kNone && !(exact && ds_at_cut && node.cut == index))
       return {Found::kReferral, node.cut, node.zone};
     if (exact) return {Found::kNode, index, node.zone};

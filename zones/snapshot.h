@@ -77,6 +77,12 @@ struct Node {
   uint32_t wildcard = kNone;  // the "*.<this>" node, if any
   uint32_t cname = kNone;     // the CNAME RRset, if any
   Resolution cname_target;    // where the CNAME leads (same zone only)
+  // At the apex of a zone whose parent zone we also serve: the parent's
+  // records at this name (its delegation NS and DS), kept as a node that is
+  // not in the name table. DS questions are answered from it (RFC 4035
+  // §3.1.4.1), and chains inside the parent are referred through it.
+  uint32_t parent_side = kNone;
+  bool in_table = true;  // false for parent-side nodes
 };
 
 struct Zone {

@@ -8,6 +8,7 @@
 
 #include "tests/support/dns_client.h"
 #include "tests/support/gslbd_runner.h"
+#include "tests/support/zone_file.h"
 
 using namespace testsupport;
 using Clock = std::chrono::steady_clock;
@@ -81,14 +82,14 @@ TEST_CASE("a snapshot that fails to build leaves the last good one serving") {
   REQUIRE(answer_of(gslbd.v4(), "www.reload.test.") == "192.0.2.1");
 
   // Corrupt the store behind the validation layer, as a bad manual edit would.
-  auto broken = run_program({"sqlite3", gslbd.db().string(),
+  auto broken = run_program({find_program("sqlite3"), gslbd.db().string(),
                              "UPDATE zone SET mname = 'bad..name.' WHERE name = 'reload.test.'"});
   REQUIRE(broken.status == 0);
   REQUIRE(gslbd.process().wait_for_line("event=snapshot_build_failed"));
   CHECK(answer_of(gslbd.v4(), "www.reload.test.") == "192.0.2.1");
 
   // A later good write is picked up again.
-  REQUIRE(run_program({"sqlite3", gslbd.db().string(),
+  REQUIRE(run_program({find_program("sqlite3"), gslbd.db().string(),
                        "UPDATE zone SET mname = 'ns1.reload.test.' WHERE name = 'reload.test.'"})
               .status == 0);
   REQUIRE(gslbd.admin({"record", "add", "reload.test.", "later", "A", "192.0.2.8"}).status == 0);

@@ -202,3 +202,31 @@ www.sub.example.test. 60 IN A 192.0.2.200
   CHECK(std::string(soa) == "sub.example.test.");
   free(soa);
 }
+
+TEST_CASE("a parent served alongside its child answers DS and refers chains through the cut") {
+  auto parent = fixture::zone_from_text("example.test.", std::string(kZone) + R"(
+kid.example.test. 3600 IN NS ns1.kid.example.test.
+kid.example.test. 3600 IN DS 1 8 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+ns1.kid.example.test. 3600 IN A 192.0.2.54
+tokid.example.test. 60 IN CNAME www.kid.example.test.
+)");
+  auto child = fixture::zone_from_text("kid.example.test.", R"(
+kid.example.test. 3600 IN SOA ns1.kid.example.test. h.kid.example.test. 1 3600 600 604800 60
+kid.example.test. 3600 IN NS ns1.kid.example.test.
+ns1.kid.example.test. 3600 IN A 192.0.2.54
+www.kid.example.test. 60 IN A 192.0.2.201
+)");
+  auto snap = fixture::compile({parent, child});
+  auto ds = fixture::ask(*snap, "kid.example.test.", LDNS_RR_TYPE_DS);
+  CHECK(ldns_pkt_aa(ds.get()));
+  CHECK(ldns_pkt_ancount(ds.get()) == 1);
+  auto soa = fixture::ask(*snap, "kid.example.test.", LDNS_RR_TYPE_SOA);
+  CHECK(ldns_pkt_ancount(soa.get()) == 1);
+  auto chain = fixture::ask(*snap, "tokid.example.test.", LDNS_RR_TYPE_A);
+  CHECK(ldns_pkt_aa(chain.get()));
+  CHECK(ldns_pkt_ancount(chain.get()) == 1);
+  CHECK(fixture::section(ldns_pkt_authority(chain.get())) ==
+        std::vector<std::string>{"kid.example.test.\t3600\tIN\tNS\tns1.kid.example.test."});
+  CHECK(fixture::section(ldns_pkt_additional(chain.get())) ==
+        std::vector<std::string>{"ns1.kid.example.test.\t3600\tIN\tA\t192.0.2.54"});
+}

@@ -1,0 +1,37 @@
+// What every gslbadm command shares: the global flags, opening the store, the audit actor,
+// and how results and errors are printed (exit codes 0 ok, 1 refused, 2 usage).
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "zones/db.h"
+#include "zones/result.h"
+
+namespace gslbadm {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Context {
+  std::string db_path;       // --db, or $GSLB_DB
+  bool json = false;         // --json
+  std::function<int()> run;  // set by the chosen command while parsing
+};
+
+// Opens the store and brings its schema up to date. `create` is for `init` only: other
+// commands refuse a file that is missing or was never initialised.
+zones::Result<zones::Db> open_store(const Context& ctx, bool create);
+
+// "local:<unix user>": who the audit log says made a change from this CLI.
+std::string local_actor();
+
+// Prints "error: <where>: <message>" to stderr, one line per problem; returns kExitRefused.
+int report(const zones::Error& error);
+
+// Prints `value` as indented JSON on stdout; returns kExitOk.
+int print_json(const nlohmann::json& value);
+
+}  // namespace gslbadm

@@ -1,0 +1,21 @@
+// Human output of gslbadm: aligned columns, and "key  value" blocks.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gslbadm {
+
+using Row = std::vector<std::string>;
+
+// A header row and data rows, columns padded to their widest cell; the last column is not
+// padded so long rdata does not leave trailing spaces.
+void print_table(std::ostream& out, const Row& header, const std::vector<Row>& rows);
+
+// One "key  value" pair per line, keys aligned.
+void print_fields(std::ostream& out,
+                  const std::vector<std::pair<std::string, std::string>>& fields);
+
+}  // namespace gslbadm

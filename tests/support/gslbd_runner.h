@@ -1,0 +1,55 @@
+// gslbd under test: a temp store made with gslbadm, zone files imported, gslbd started on
+// loopback port 0, its bound addresses read back from the `event=ready` log line.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/net.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/zone_file.h"
+
+namespace testsupport {
+
+struct GslbdOptions {
+  std::vector<ZoneFile> zones{};  // imported with --origin
+  bool ipv4 = true;             // listen on 127.0.0.1:0
+  bool ipv6 = false;            // listen on [::1]:0
+  int threads = 0;              // 0: gslbd's default
+  std::string chaos_id{};         // empty: no --chaos-id
+  std::string chaos_version{};    // empty: no --chaos-version
+  int tcp_idle_timeout_ms = 0;  // 0: gslbd's default
+  int max_tcp_connections = 0;  // 0: gslbd's default
+  std::vector<std::string> extra_args{};
+  std::chrono::milliseconds ready_timeout = std::chrono::seconds(15);
+};
+
+class GslbdRunner {
+ public:
+  // Throws std::runtime_error (with gslbadm's or gslbd's output) when any step fails.
+  explicit GslbdRunner(GslbdOptions options);
+
+  const std::vector<Endpoint>& addrs() const { return addrs_; }
+  const Endpoint& v4() const;  // throws when gslbd has no IPv4 listener
+  const Endpoint& v6() const;
+  Process& process() { return *process_; }
+  const std::filesystem::path& db() const { return db_; }
+  const TempDir& dir() const { return dir_; }
+  // Runs `gslbadm --db <store> args...`.
+  RunResult admin(const std::vector<std::string>& args) const;
+  int stop() { return process_->stop(); }
+
+ private:
+  void create_store(const std::vector<ZoneFile>& zones) const;
+  std::vector<std::string> gslbd_argv(const GslbdOptions& o) const;
+
+  TempDir dir_{"gslb-gslbd"};
+  std::filesystem::path db_;
+  std::unique_ptr<Process> process_;
+  std::vector<Endpoint> addrs_;
+};
+
+}  // namespace testsupport
