@@ -54,7 +54,8 @@ ns.sub.example.test. 3600 IN A 192.0.2.77
   std::vector<uint8_t> out(server::kMaxMessage);
 
   const long probe = g_allocations.load();
-  delete new int(1);  // the counter itself works
+  int* volatile sink = new int(1);  // the counter itself works (volatile: not elided)
+  delete sink;
   REQUIRE(g_allocations.load() == probe + 1);
 
   const long before = g_allocations.load();
