@@ -24,6 +24,11 @@ zones::Result<int> open_socket(const ListenAddress& addr, int type) {
   bool ok = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) == 0;
   if (type == SOCK_STREAM) ok = ok && set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) == 0;
   if (addr.family() == AF_INET6) ok = ok && set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0;
+  // Room for bursts: the kernel caps this at net.core.rmem_max / wmem_max.
+  if (type == SOCK_DGRAM) {
+    set_int(fd, SOL_SOCKET, SO_RCVBUF, 4 << 20);
+    set_int(fd, SOL_SOCKET, SO_SNDBUF, 4 << 20);
+  }
   if (type == SOCK_DGRAM && addr.wildcard)
     ok = ok && (addr.family() == AF_INET ? set_int(fd, IPPROTO_IP, IP_PKTINFO, 1)
                                          : set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)) == 0;

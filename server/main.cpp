@@ -100,7 +100,9 @@ int serve(GslbdSettings& s) {
     addrs.push_back(*addr);
   }
   auto feed = server::SnapshotFeed::open(s.db);
-  if (!feed) return fail("--db " + s.db + ": " + feed.error().message);
+  if (!feed)
+    return fail(feed.error().where == "--db" ? feed.error().text()
+                                             : "--db " + s.db + ": " + feed.error().message);
   auto snapshot = feed->build_initial();
   if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
   auto sockets = server::open_sockets(addrs, threads);

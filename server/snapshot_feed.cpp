@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "server/worker.h"
 #include "zones/compile.h"
@@ -13,6 +14,10 @@
 namespace server {
 
 zones::Result<SnapshotFeed> SnapshotFeed::open(const std::string& db_path) {
+  if (!std::filesystem::exists(db_path))
+    return zones::fail(
+        zones::ErrorCode::kNotFound, "--db",
+        "no store at " + db_path + "; create one with: gslbadm --db " + db_path + " init");
   auto db = zones::Db::open(db_path, {zones::OpenMode::kExisting});
   if (!db) return std::unexpected(db.error());
   if (auto migrated = zones::migrate(*db); !migrated) return std::unexpected(migrated.error());

@@ -14,7 +14,7 @@ namespace {
 
 // Rounds per wakeup before going back to the loop, so a flood on UDP cannot
 // starve TCP clients, other sockets and snapshot hand-offs on the same loop.
-constexpr int kMaxRoundsPerWakeup = 16;
+constexpr int kMaxRoundsPerWakeup = 8;
 
 void pause_us(int us) {
   timespec ts{0, us * 1000L};
