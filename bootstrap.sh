@@ -91,7 +91,9 @@ suite() {
 cmd_test() {
   cmd_deps
   local start=$SECONDS release=FAIL asan=FAIL
-  suite release "$ROOT/build/ci-release" Release && release=PASS
+  # -O2, not -O3: GCC 12 reports false -Wrestrict/-Warray-bounds at -O3 (PR 105651),
+  # which -Werror turns into build failures.
+  suite release "$ROOT/build/ci-release" RelWithDebInfo && release=PASS
   # Leaks are errors; one report stops the test (and so ctest shows it).
   ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
@@ -140,7 +142,7 @@ demo_wait_log() {
 
 gslbadm() { "$DEMO_BUILD/admin/gslbadm" --db "$DEMO_DB" "$@"; }
 
-demo_build() { build "$DEMO_BUILD" Release -DGSLB_TESTS=OFF; }
+demo_build() { build "$DEMO_BUILD" RelWithDebInfo -DGSLB_TESTS=OFF; }
 
 demo_store() {
   gslbadm init

@@ -109,7 +109,8 @@ struct Reply {
 Reply ask(const ts::Endpoint& server, const Request& r, bool expect_reply) {
   Reply reply;
   // Silence is the expected outcome for some cases; do not wait long for it.
-  const auto timeout = expect_reply ? std::chrono::milliseconds(2000) : std::chrono::milliseconds(400);
+  const auto timeout =
+      expect_reply ? std::chrono::milliseconds(2000) : std::chrono::milliseconds(400);
   reply.wire = ts::exchange(server, r.wire, r.via, timeout);
   if (reply.wire) reply.n = ts::normalize(*reply.wire);
   return reply;
@@ -128,8 +129,12 @@ std::string lines(const std::vector<std::string>& v) {
   return s;
 }
 
-bool knot_drops(const ts::CaseRow& row) { return row.get("knot") == "drops"; }
-bool expects_reply(const ts::CaseRow& row) { return row.get_int("expect_reply", 1) != 0; }
+bool knot_drops(const ts::CaseRow& row) {
+  return row.get("knot") == "drops";
+}
+bool expects_reply(const ts::CaseRow& row) {
+  return row.get_int("expect_reply", 1) != 0;
+}
 
 // The table's own expectations, checked on both servers so that a shared mistake (or a
 // Knot configuration problem) cannot pass silently.
@@ -138,7 +143,8 @@ void check_expectations(const ts::CaseRow& row, const Reply& reply, const std::s
   const bool optional = who == "gslbd" && row.get("ours_reply") == "optional";
   if (!optional || reply.wire) CHECK(reply.wire.has_value() == expects_reply(row));
   if (!reply.wire || !expects_reply(row)) return;
-  REQUIRE_MESSAGE(reply.n.has_value(), who << " sent a reply ldns cannot parse");
+  CHECK_MESSAGE(reply.n.has_value(), who << " sent a reply ldns cannot parse");
+  if (!reply.n) return;
   if (row.has("expect_rcode")) CHECK(ts::rcode_name(reply.n->rcode) == row.get("expect_rcode"));
   if (row.has("expect_flags")) CHECK(reply.n->flags == flags_of(row));
   if (row.has("expect_answer"))
@@ -178,7 +184,9 @@ void compare(const ts::CaseRow& row, ts::Normalized ref, ts::Normalized ours) {
   CHECK(lines(ours.additional) == lines(ref.additional));
 }
 
-std::vector<ts::CaseRow> cases() { return ts::read_case_table(ts::case_file("differential.txt")); }
+std::vector<ts::CaseRow> cases() {
+  return ts::read_case_table(ts::case_file("differential.txt"));
+}
 
 const ts::Endpoint& endpoint_of(bool v6, const ts::Endpoint& v4_ep, const ts::Endpoint& v6_ep) {
   return v6 ? v6_ep : v4_ep;

@@ -63,10 +63,10 @@ std::vector<std::string> edns_options(const ldns_rdf* data) {
 }
 
 std::string flag_string(const ldns_pkt* pkt) {
-  const std::pair<bool, const char*> flags[] = {
-      {ldns_pkt_qr(pkt), "qr"}, {ldns_pkt_aa(pkt), "aa"}, {ldns_pkt_tc(pkt), "tc"},
-      {ldns_pkt_rd(pkt), "rd"}, {ldns_pkt_ra(pkt), "ra"}, {ldns_pkt_ad(pkt), "ad"},
-      {ldns_pkt_cd(pkt), "cd"}};
+  const std::pair<bool, const char*> flags[] = {{ldns_pkt_qr(pkt), "qr"}, {ldns_pkt_aa(pkt), "aa"},
+                                                {ldns_pkt_tc(pkt), "tc"}, {ldns_pkt_rd(pkt), "rd"},
+                                                {ldns_pkt_ra(pkt), "ra"}, {ldns_pkt_ad(pkt), "ad"},
+                                                {ldns_pkt_cd(pkt), "cd"}};
   std::string s;
   for (const auto& [on, name] : flags)
     if (on) s += (s.empty() ? "" : " ") + std::string(name);
@@ -102,8 +102,8 @@ std::optional<Normalized> normalize(const Bytes& wire) {
   n.rcode = ldns_pkt_get_rcode(p) | (ldns_pkt_edns_extended_rcode(p) << 4);
   n.flags = flag_string(p);
   for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_question(p)); ++i)
-    n.question += (n.question.empty() ? "" : " | ") +
-                  rr_to_string(ldns_rr_list_rr(ldns_pkt_question(p), i));
+    n.question +=
+        (n.question.empty() ? "" : " | ") + rr_to_string(ldns_rr_list_rr(ldns_pkt_question(p), i));
   n.answer = section(ldns_pkt_answer(p));
   n.authority = section(ldns_pkt_authority(p));
   n.additional = section(ldns_pkt_additional(p));
@@ -112,9 +112,9 @@ std::optional<Normalized> normalize(const Bytes& wire) {
 }
 
 std::string rcode_name(int rcode) {
-  static const char* const kNames[] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                       "NOTIMP",   "REFUSED", "YXDOMAIN", "YXRRSET",
-                                       "NXRRSET",  "NOTAUTH", "NOTZONE"};
+  static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                       "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+                                       "NXRRSET", "NOTAUTH", "NOTZONE"};
   if (rcode >= 0 && rcode <= 10) return kNames[rcode];
   if (rcode == 16) return "BADVERS";
   return "RCODE" + std::to_string(rcode);

@@ -23,8 +23,8 @@ struct OptSummary {
 struct Normalized {
   uint16_t id = 0;
   int opcode = 0;
-  int rcode = 0;      // 12-bit, including the EDNS extended bits
-  std::string flags;  // present flags in the order "qr aa tc rd ra ad cd"
+  int rcode = 0;         // 12-bit, including the EDNS extended bits
+  std::string flags;     // present flags in the order "qr aa tc rd ra ad cd"
   std::string question;  // as the server wrote it: case preserved
   std::vector<std::string> answer, authority, additional;  // OPT excluded
   OptSummary opt;

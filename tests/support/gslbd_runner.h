@@ -16,13 +16,13 @@ namespace testsupport {
 
 struct GslbdOptions {
   std::vector<ZoneFile> zones{};  // imported with --origin
-  bool ipv4 = true;             // listen on 127.0.0.1:0
-  bool ipv6 = false;            // listen on [::1]:0
-  int threads = 0;              // 0: gslbd's default
+  bool ipv4 = true;               // listen on 127.0.0.1:0
+  bool ipv6 = false;              // listen on [::1]:0
+  int threads = 0;                // 0: gslbd's default
   std::string chaos_id{};         // empty: no --chaos-id
   std::string chaos_version{};    // empty: no --chaos-version
-  int tcp_idle_timeout_ms = 0;  // 0: gslbd's default
-  int max_tcp_connections = 0;  // 0: gslbd's default
+  int tcp_idle_timeout_ms = 0;    // 0: gslbd's default
+  int max_tcp_connections = 0;    // 0: gslbd's default
   std::vector<std::string> extra_args{};
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(15);
 };

@@ -8,7 +8,9 @@
 namespace testsupport {
 namespace {
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 }  // namespace
 
@@ -24,19 +26,33 @@ std::string KnotRunner::config(uint16_t port) const {
   const std::string dir = dir_.path().string();
   std::string conf =
       "server:\n"
-      "    rundir: " + dir + "/run\n"
-      "    listen: [ 127.0.0.1@" + std::to_string(port) + ", ::1@" + std::to_string(port) + " ]\n"
-      "    identity: " + quoted(options_.identity) + "\n"
-      "    version: " + quoted(options_.version) + "\n"
-      "    udp-max-payload: " + std::to_string(options_.udp_max_payload) + "\n"
+      "    rundir: " +
+      dir +
+      "/run\n"
+      "    listen: [ 127.0.0.1@" +
+      std::to_string(port) + ", ::1@" + std::to_string(port) +
+      " ]\n"
+      "    identity: " +
+      quoted(options_.identity) +
+      "\n"
+      "    version: " +
+      quoted(options_.version) +
+      "\n"
+      "    udp-max-payload: " +
+      std::to_string(options_.udp_max_payload) +
+      "\n"
       "database:\n"
-      "    storage: " + dir + "/storage\n"
+      "    storage: " +
+      dir +
+      "/storage\n"
       "log:\n"
       "  - target: stderr\n"
       "    any: info\n"
       "template:\n"
       "  - id: default\n"
-      "    storage: " + dir + "/storage\n"
+      "    storage: " +
+      dir +
+      "/storage\n"
       // Our test zones are deliberately odd (CNAME loops, dangling targets).
       "    semantic-checks: off\n"
       // Never write back into tests/cases, never keep state between runs.
@@ -45,8 +61,8 @@ std::string KnotRunner::config(uint16_t port) const {
       "    journal-content: none\n"
       "zone:\n";
   for (const auto& z : options_.zones)
-    conf += "  - domain: " + z.origin + "\n    file: " + std::filesystem::absolute(z.path).string() +
-            "\n";
+    conf += "  - domain: " + z.origin +
+            "\n    file: " + std::filesystem::absolute(z.path).string() + "\n";
   return conf;
 }
 

@@ -15,8 +15,8 @@ namespace testsupport {
 
 struct KnotOptions {
   std::vector<ZoneFile> zones{};
-  std::string identity{};  // id.server / hostname.bind TXT CH; empty disables
-  std::string version{};   // version.bind TXT CH; empty disables
+  std::string identity{};      // id.server / hostname.bind TXT CH; empty disables
+  std::string version{};       // version.bind TXT CH; empty disables
   int udp_max_payload = 1232;  // the same as gslbd advertises
 };
 

@@ -2,10 +2,10 @@
 #include "tests/support/net.h"
 
 #include <arpa/inet.h>
-#include <cstring>
 #include <netinet/in.h>
-#include <stdexcept>
 #include <unistd.h>
+#include <cstring>
+#include <stdexcept>
 
 namespace testsupport {
 

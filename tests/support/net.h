@@ -1,9 +1,9 @@
 // Addresses of servers under test, and a free port for servers that cannot bind port 0.
 #pragma once
 
+#include <sys/socket.h>
 #include <cstdint>
 #include <string>
-#include <sys/socket.h>
 #include <vector>
 
 namespace testsupport {

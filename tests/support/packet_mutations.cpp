@@ -28,9 +28,8 @@ size_t question_end(const Bytes& wire) {
 }
 
 Bytes opt_rr(uint16_t payload, const Bytes& rdata) {
-  Bytes rr{0, 0, 41, static_cast<uint8_t>(payload >> 8), static_cast<uint8_t>(payload),
-           0, 0, 0,  0,  static_cast<uint8_t>(rdata.size() >> 8),
-           static_cast<uint8_t>(rdata.size())};
+  Bytes rr{0, 0, 41, static_cast<uint8_t>(payload >> 8),      static_cast<uint8_t>(payload),     0,
+           0, 0, 0,  static_cast<uint8_t>(rdata.size() >> 8), static_cast<uint8_t>(rdata.size())};
   rr.insert(rr.end(), rdata.begin(), rdata.end());
   return rr;
 }
@@ -56,8 +55,8 @@ const std::map<std::string, Builder>& builders() {
        }},
       {"qdcount0",
        [](const std::string&, uint16_t id) {
-         return Bytes{static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 0,
-                      0, 0, 0, 0, 0, 0};
+         return Bytes{
+             static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
        }},
       {"truncated-qname",  // QDCOUNT=1 but the name stops after a few bytes
        [](const std::string& n, uint16_t id) {
@@ -73,8 +72,24 @@ const std::map<std::string, Builder>& builders() {
        }},
       {"pointer-loop",  // the question name is a compression pointer to itself
        [](const std::string&, uint16_t id) {
-         Bytes w{static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0,
-                 0, 0, 0xc0, 0x0c, 0, 1, 0, 1};
+         Bytes w{static_cast<uint8_t>(id >> 8),
+                 static_cast<uint8_t>(id),
+                 0,
+                 0,
+                 0,
+                 1,
+                 0,
+                 0,
+                 0,
+                 0,
+                 0,
+                 0,
+                 0xc0,
+                 0x0c,
+                 0,
+                 1,
+                 0,
+                 1};
          return w;
        }},
       {"bad-label-type",  // 0x40: the obsolete extended label type (RFC 6891 5)
@@ -92,7 +107,9 @@ const std::map<std::string, Builder>& builders() {
          return w;
        }},
       {"opt-bad-option-length",  // option length runs past the OPT RDATA
-       [](const std::string& n, uint16_t id) { return with_opt(n, id, {0, 10, 0, 40, 1, 2}); }},
+       [](const std::string& n, uint16_t id) {
+         return with_opt(n, id, {0, 10, 0, 40, 1, 2});
+       }},
       {"trailing-garbage",
        [](const std::string& n, uint16_t id) {
          Bytes w = base_query(n, id, false);
@@ -172,16 +189,16 @@ void bogus_opt(Bytes& w, std::mt19937& rng) {
   w.resize(std::min(w.size(), question_end(w)));
   const int kind = static_cast<int>(pick(rng, 5));
   Bytes rdata;
-  if (kind == 0) rdata = {0, 8, 0, 2, 0, 1};                          // ECS too short
-  if (kind == 1) rdata = {0, 8, 0, 8, 0, 1, 33, 0, 1, 2, 3, 4};       // IPv4 /33
-  if (kind == 2) rdata = {0, 8, 0, 8, 0, 9, 24, 0, 1, 2, 3, 0};       // unknown family
-  if (kind == 3) rdata = {0, 8, 0, 7, 0, 1, 24, 30, 1, 2, 3};         // scope set in query
+  if (kind == 0) rdata = {0, 8, 0, 2, 0, 1};                     // ECS too short
+  if (kind == 1) rdata = {0, 8, 0, 8, 0, 1, 33, 0, 1, 2, 3, 4};  // IPv4 /33
+  if (kind == 2) rdata = {0, 8, 0, 8, 0, 9, 24, 0, 1, 2, 3, 0};  // unknown family
+  if (kind == 3) rdata = {0, 8, 0, 7, 0, 1, 24, 30, 1, 2, 3};    // scope set in query
   if (kind == 4)
     for (size_t i = 0; i < pick(rng, 40); ++i) rdata.push_back(random_byte(rng));
   const size_t copies = 1 + pick(rng, 3);
   for (size_t i = 0; i < copies; ++i) {
     Bytes rr = opt_rr(static_cast<uint16_t>(pick(rng, 65536)), rdata);
-    rr[5] = random_byte(rng);  // extended rcode
+    rr[5] = random_byte(rng);                          // extended rcode
     rr[6] = pick(rng, 4) == 0 ? random_byte(rng) : 0;  // version
     w.insert(w.end(), rr.begin(), rr.end());
   }
@@ -193,13 +210,24 @@ void bogus_opt(Bytes& w, std::mt19937& rng) {
 Bytes mutate(const Bytes& valid, std::mt19937& rng) {
   Bytes w = valid;
   switch (pick(rng, 8)) {
-    case 0: flip_bits(w, rng); break;
-    case 1: w.resize(pick(rng, w.size() + 1)); break;
-    case 2: set_count(w, static_cast<int>(pick(rng, 4)), static_cast<uint16_t>(pick(rng, 65536)));
+    case 0:
+      flip_bits(w, rng);
       break;
-    case 3: random_label_length(w, rng); break;
-    case 4: compression_loop(w, rng); break;
-    case 5: bogus_opt(w, rng); break;
+    case 1:
+      w.resize(pick(rng, w.size() + 1));
+      break;
+    case 2:
+      set_count(w, static_cast<int>(pick(rng, 4)), static_cast<uint16_t>(pick(rng, 65536)));
+      break;
+    case 3:
+      random_label_length(w, rng);
+      break;
+    case 4:
+      compression_loop(w, rng);
+      break;
+    case 5:
+      bogus_opt(w, rng);
+      break;
     case 6:
       w.resize(pick(rng, 600));
       for (auto& b : w) b = random_byte(rng);

@@ -1,14 +1,14 @@
 // fork/exec of programs under test, with their output captured by a reader thread.
 #include "tests/support/process.h"
 
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
 
 namespace testsupport {
 namespace {

@@ -2,12 +2,12 @@
 // The destructor always stops it, so a failing test never leaks a server.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
@@ -53,7 +53,8 @@ struct RunResult {
 };
 
 // Runs a program to completion (killed after `timeout`), capturing stdout and stderr.
-RunResult run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s);
+RunResult run_program(const std::vector<std::string>& argv,
+                      std::chrono::milliseconds timeout = 30s);
 
 // "a b 'c d'" for messages.
 std::string join_args(const std::vector<std::string>& argv);

@@ -1,15 +1,15 @@
 // UdpSocket and TcpConnection: poll()-based timeouts over blocking-free sockets.
 #include "tests/support/socket_io.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace testsupport {
 namespace {
@@ -54,7 +54,9 @@ int connected_socket(const Endpoint& server, int type, Clock::time_point deadlin
 UdpSocket::UdpSocket(const Endpoint& server)
     : fd_(connected_socket(server, SOCK_DGRAM, Clock::now() + 1s)) {}
 
-UdpSocket::~UdpSocket() { close(fd_); }
+UdpSocket::~UdpSocket() {
+  close(fd_);
+}
 
 void UdpSocket::send(const Bytes& datagram) {
   // An ICMP error from an earlier datagram may surface here; the next send goes through.
@@ -82,7 +84,9 @@ TcpConnection::TcpConnection(const Endpoint& server, std::chrono::milliseconds t
   signal(SIGPIPE, SIG_IGN);
 }
 
-TcpConnection::~TcpConnection() { close(fd_); }
+TcpConnection::~TcpConnection() {
+  close(fd_);
+}
 
 bool TcpConnection::send_raw(const Bytes& bytes) {
   size_t sent = 0;
@@ -137,7 +141,9 @@ bool TcpConnection::wait_closed(std::chrono::milliseconds timeout) {
   return false;
 }
 
-void TcpConnection::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+void TcpConnection::shutdown_write() {
+  ::shutdown(fd_, SHUT_WR);
+}
 
 Bytes TcpConnection::frame(const Bytes& message) {
   Bytes out(message.size() + 2);

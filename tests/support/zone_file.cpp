@@ -1,9 +1,9 @@
 // Locating committed test data and system programs (knotd lives in /usr/sbin).
 #include "tests/support/zone_file.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace testsupport {
 
