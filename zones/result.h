@@ -9,13 +9,13 @@
 namespace zones {
 
 enum class ErrorCode {
-  kInvalid,    // the input is wrong (bad name, bad TTL, bad rdata, ...)
-  kNotFound,   // the object named does not exist
-  kConflict,   // the write clashes with what is stored (duplicate, CNAME+data, ...)
-  kBusy,       // the database is locked by another writer
-  kIo,         // file or database I/O failed
-  kTooNew,     // the database schema is newer than this program
-  kInternal,   // a bug: should not happen
+  kInvalid,   // the input is wrong (bad name, bad TTL, bad rdata, ...)
+  kNotFound,  // the object named does not exist
+  kConflict,  // the write clashes with what is stored (duplicate, CNAME+data, ...)
+  kBusy,      // the database is locked by another writer
+  kIo,        // file or database I/O failed
+  kTooNew,    // the database schema is newer than this program
+  kInternal,  // a bug: should not happen
 };
 
 struct Error {
