@@ -18,7 +18,7 @@ struct GslbdSettings {
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;
   int poll_interval_ms = 50;
-  int udp_coalesce_us = 200;
+  int udp_coalesce_us = 300;
 };
 
 struct IntSetting {

@@ -23,7 +23,7 @@ class TcpServer;
 struct IoSettings {
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;  // this worker's share of the server-wide cap
-  int udp_coalesce_us = 200;       // see UdpReceiver::on_readable; 0 = off
+  int udp_coalesce_us = 300;       // see UdpReceiver::on_readable; 0 = off
 };
 
 class Worker {
