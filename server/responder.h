@@ -25,7 +25,8 @@ struct QueryContext {
   ParsedQuery query;
 };
 
-// Writes the response to `req` into `out` (capacity at least kMaxMessage).
+// Writes the response to `req` into `out`, whose capacity must cover the
+// transport's limit: kMaxMessage for TCP, max(512, max_udp_payload) for UDP.
 // Returns its length, or 0 when nothing should be sent.
 size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, QueryContext& ctx,
                     const uint8_t* req, size_t req_len, uint8_t* out, Transport transport);
