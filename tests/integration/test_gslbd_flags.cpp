@@ -1,0 +1,46 @@
+// gslbd refuses bad flags and missing stores with a message that names the
+// flag, and exits 2 (usage) or 1 (cannot start) without serving anything.
+#include <doctest/doctest.h>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+using namespace testsupport;
+
+TEST_CASE("gslbd names the flag that is wrong and exits without serving") {
+  TempDir dir("gslb-flags");
+  const std::string missing = (dir.path() / "absent.db").string();
+  struct Row {
+    std::vector<std::string> args;
+    int status;
+    const char* message;
+  };
+  const Row rows[] = {
+      {{"--listen", "127.0.0.1:0"}, 2, "--db is required"},
+      {{"--db", missing, "--threads", "-1"}, 2, "--threads"},
+      {{"--db", missing, "--max-udp-payload", "100"}, 2, "--max-udp-payload"},
+      {{"--db", missing, "--bogus"}, 2, "--bogus"},
+      {{"--db", missing, "--listen", "127.0.0.1:0"}, 1, "create one with: gslbadm --db"},
+  };
+  for (const Row& row : rows) {
+    std::vector<std::string> argv{GSLBD_PATH};
+    argv.insert(argv.end(), row.args.begin(), row.args.end());
+    CAPTURE(join_args(argv));
+    const RunResult r = run_program(argv, std::chrono::seconds(10));
+    CHECK(r.status == row.status);
+    CHECK((r.err + r.out).find(row.message) != std::string::npos);
+  }
+}
+
+TEST_CASE("gslbd rejects a malformed listen address before opening anything") {
+  TempDir dir("gslb-flags");
+  const std::string db = (dir.path() / "store.db").string();
+  REQUIRE(run_program({GSLBADM_PATH, "--db", db, "init"}).status == 0);
+  for (const char* bad : {"1.2.3:53", "127.0.0.1", "[::1:53", "127.0.0.1:99999", "localhost:53"}) {
+    CAPTURE(bad);
+    const RunResult r = run_program({GSLBD_PATH, "--db", db, "--listen", bad});
+    CHECK(r.status == 1);
+    CHECK(r.err.find("--listen") != std::string::npos);
+    CHECK(r.err.find("event=ready") == std::string::npos);
+  }
+}
