@@ -60,13 +60,12 @@ bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
   if (version && *version == data_version_) return true;
   auto snap = build();
   if (!snap) {
-    last_error_ = snap.error().text();
-    zones::log_event(
-        zones::LogLevel::kError, "snapshot_build_failed",
-        {{"error", last_error_}, {"serving_generation", std::to_string(generation())}});
+    const std::string error = snap.error().text();
+    const std::string serving = std::to_string(generation());
+    zones::log_event(zones::LogLevel::kError, "snapshot_build_failed",
+                     {{"error", error}, {"serving_generation", serving}});
     return false;
   }
-  last_error_.clear();
   retired_.push_back(std::move(current_));
   current_ = *snap;
   for (Worker* w : workers) w->publish(current_);

@@ -28,7 +28,6 @@ class SnapshotFeed {
   // changed. Returns false when a build failed (the error is logged).
   bool poll(const std::vector<Worker*>& workers);
 
-  const std::string& last_error() const { return last_error_; }
   uint64_t generation() const { return current_ ? current_->generation : 0; }
 
  private:
@@ -41,7 +40,6 @@ class SnapshotFeed {
   uint64_t next_generation_ = 1;
   zones::SnapshotPtr current_;
   std::vector<zones::SnapshotPtr> retired_;  // still possibly served by a worker
-  std::string last_error_;
 };
 
 }  // namespace server

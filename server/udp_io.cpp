@@ -59,9 +59,9 @@ int UdpReceiver::start() {
   return uv_poll_start(&poll_, UV_READABLE, &UdpReceiver::on_readable);
 }
 
-void UdpReceiver::close(uv_close_cb done) {
+void UdpReceiver::close() {
   uv_poll_stop(&poll_);
-  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), done);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), nullptr);
 }
 
 void UdpReceiver::on_readable(uv_poll_t* handle, int status, int /*events*/) {

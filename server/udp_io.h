@@ -24,8 +24,8 @@ class UdpReceiver {
   UdpReceiver& operator=(const UdpReceiver&) = delete;
 
   int start();
-  // Closes the poll handle; `done` runs once libuv has released it.
-  void close(uv_close_cb done);
+  // Closes the poll handle; the loop runs until libuv has released it.
+  void close();
 
  private:
   static void on_readable(uv_poll_t* handle, int status, int events);

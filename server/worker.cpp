@@ -78,7 +78,7 @@ void Worker::on_wake() {
 }
 
 void Worker::close_all() {
-  for (auto& u : udp_) u->close(nullptr);
+  for (auto& u : udp_) u->close();
   for (auto& t : tcp_) t->close();
   uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
 }

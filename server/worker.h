@@ -48,7 +48,6 @@ class Worker {
   QueryContext& context() { return context_; }
   uv_loop_t* loop() { return &loop_; }
   const IoSettings& io() const { return io_; }
-  int id() const { return id_; }
 
  private:
   void run();

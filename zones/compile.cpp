@@ -172,7 +172,6 @@ class Compiler {
     for (uint32_t z = 0; z < snap_.zones.size(); ++z) {
       Zone& zone = snap_.zones[z];
       zone.soa = snap_.find_rrset(zone.apex, LDNS_RR_TYPE_SOA);
-      zone.ns = snap_.find_rrset(zone.apex, LDNS_RR_TYPE_NS);
       auto neg = emit(negative_soa_[z], z);
       if (!neg) return std::unexpected(neg.error());
       zone.soa_negative = *neg;

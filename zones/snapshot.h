@@ -89,7 +89,6 @@ struct Zone {
   uint32_t apex = kNone;          // node
   uint32_t soa = kNone;           // RRset as served for SOA queries
   uint32_t soa_negative = kNone;  // same, TTL = min(SOA TTL, MINIMUM) (RFC 2308)
-  uint32_t ns = kNone;            // apex NS RRset
   std::string name;               // presentation form, for logs
 };
 
