@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev doctest-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
   libcurl4-openssl-dev libssl-dev
   dnsutils knot-dnsutils knot nsd gdnsd dnsperf
+  pdns-server pdns-backend-bind pdns-backend-geoip   # bench/dynamic.sh's reference server
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -39,7 +40,7 @@ missing_packages() {
   done
 }
 
-# knot, nsd and gdnsd ship services that would start on install and hold port 53;
+# knot, nsd, gdnsd and pdns-server ship services that would start on install and hold port 53;
 # invoke-rc.d honours policy-rc.d's "101: action forbidden".
 install_without_starting_services() {
   local policy=/usr/sbin/policy-rc.d created=0 rc=0
@@ -144,15 +145,19 @@ gslbadm() { "$DEMO_BUILD/admin/gslbadm" --db "$DEMO_DB" "$@"; }
 
 demo_build() { build "$DEMO_BUILD" RelWithDebInfo -DGSLB_TESTS=OFF; }
 
+# The example zone and its GSLB configuration (docs/examples/gslb.yaml imports the zone
+# file too), and demo GeoIP data: the generator the tests use (a few documentation networks
+# on several continents, GeoIP2 City schema), so no MaxMind download is needed.
 demo_store() {
   gslbadm init
-  gslbadm zone import "$ROOT/docs/examples/gslb.example.zone" --origin gslb.example.
+  gslbadm apply -f "$ROOT/docs/examples/gslb.yaml"
+  perl "$ROOT/tests/data/make_test_mmdb.pl" "$DEMO_DIR/demo.mmdb"
 }
 
 demo_gslbd() {
   demo_spawn gslbd "$DEMO_BUILD/server/gslbd" --db "$DEMO_DB" \
     --listen "127.0.0.1:$DEMO_PORT" --listen "[::1]:$DEMO_PORT" \
-    --chaos-id "gslb-demo" --chaos-version "gslb demo"
+    --chaos-id "gslb-demo" --chaos-version "gslb demo" --geoip "$DEMO_DIR/demo.mmdb"
   demo_wait_log gslbd "event=ready"
 }
 
@@ -167,6 +172,17 @@ gslbd is serving gslb.example. on 127.0.0.1:$DEMO_PORT and [::1]:$DEMO_PORT. Try
   dig @127.0.0.1 -p $DEMO_PORT nothere.gslb.example. A +norec      # NXDOMAIN
   dig @127.0.0.1 -p $DEMO_PORT www.example.com. A +norec           # REFUSED: not our zone
   dig @127.0.0.1 -p $DEMO_PORT version.bind. TXT CH +norec
+
+GSLB services (docs/walkthrough.md), from three continents (the demo GeoIP data puts
+198.51.100.0/24 in New York, 203.0.113.0/24 in Frankfurt, 192.0.2.0/24 in Sydney):
+
+  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=198.51.100.0/24   # us-east
+  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=203.0.113.0/24    # eu-central
+  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=192.0.2.0/24      # ap-northeast
+  dig @127.0.0.1 -p $DEMO_PORT shop.gslb.example. AAAA +norec +subnet=2001:db8:1::/48
+  $DEMO_BUILD/admin/gslbadm --db $DEMO_DB explain app.gslb.example --client 192.0.2.1 \\
+      --ecs 192.0.2.0/24 --geoip $DEMO_DIR/demo.mmdb
+  $DEMO_BUILD/admin/gslbadm --db $DEMO_DB pool disable ap-northeast   # then dig again
 
   $DEMO_BUILD/admin/gslbadm --db $DEMO_DB --help
   logs: $DEMO_DIR/gslbd.log

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/profile.sh — where does a server's CPU time go at a fixed query rate?
 #
-#   bench/profile.sh [--server gslbd|knot|nsd|gdnsd] [--rate QPS] [--duration S]
-#                    [--tool perf|callgrind] [--top N] [--no-build]
+#   bench/profile.sh [--server gslbd|knot|nsd|gdnsd|pdns] [--rate QPS] [--duration S]
+#                    [--tool perf|callgrind] [--top N] [--no-build] [--dynamic]
 #
-# Serves bench/run.sh's zone with one server pinned to core 1, drives it with
-# dnsperf (core 0) at a modest fixed rate, and prints:
+# Serves bench/run.sh's zone (--dynamic: bench/dynamic.sh's GSLB names and
+# query mix with ECS; servers gslbd|gdnsd|pdns) with one server pinned to
+# core 1, drives it with dnsperf (core 0) at a modest fixed rate, and prints:
 #   1. CPU µs per query (as in run.sh) without any profiler attached;
 #   2. syscalls per query (perf trace -s), the figure that dominates at
 #      moderate rates (each wake-up costs a recv + a send at least);
@@ -31,7 +32,8 @@ DURATION=15
 TOOL=""
 TOP=40
 DO_BUILD=1
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+DYNAMIC=0
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while (($#)); do
   case $1 in
     --server) SERVER=$2; shift ;;
@@ -40,6 +42,7 @@ while (($#)); do
     --tool) TOOL=$2; shift ;;
     --top) TOP=$2; shift ;;
     --no-build) DO_BUILD=0 ;;
+    --dynamic) DYNAMIC=1 ;;
     -h | --help) usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 2 ;;
   esac
@@ -71,14 +74,25 @@ if [[ $SERVER == gslbd ]] && ((DO_BUILD)); then
 fi
 server_available "$SERVER" || die "$SERVER: binary not found ($(server_binary "$SERVER"))"
 
-gen_zone "$WORK/$ZONE.zone"
-gen_queries "$WORK/queries.txt" 50000
-prepare_server "$SERVER" "$WORK/$ZONE.zone" || die "could not prepare $SERVER"
+if ((DYNAMIC)); then
+  # shellcheck source=lib/dynamic.sh
+  source "$BENCH_DIR/lib/dynamic.sh"
+  mkdir -p "$WORK/data"
+  gen_dyn_data "$WORK/data"
+  [[ $SERVER != gslbd || -z $(gslbd_dynamic_support) ]] || die "this gslbd lacks: $(gslbd_dynamic_support)"
+  prepare_server "$SERVER" "$WORK/data/$ZONE.zone" || die "could not prepare $SERVER"
+  DNSPERF_INPUT=(-B -d "$WORK/data/queries.bin")
+else
+  gen_zone "$WORK/$ZONE.zone"
+  gen_queries "$WORK/queries.txt" 50000
+  prepare_server "$SERVER" "$WORK/$ZONE.zone" || die "could not prepare $SERVER"
+  DNSPERF_INPUT=(-d "$WORK/queries.txt" -e)
+fi
 
 # drive SECONDS: dnsperf at RATE on the client core; prints "completed".
 drive() {
-  taskset -c "$CLIENT_CPU" dnsperf -s 127.0.0.1 -p "$(server_port "$SERVER")" -d "$WORK/queries.txt" \
-    -e -t 1 -c 4 -q 500 -Q "$RATE" -l "$1" >"$WORK/dnsperf-$2.txt" 2>&1
+  taskset -c "$CLIENT_CPU" dnsperf -s 127.0.0.1 -p "$(server_port "$SERVER")" "${DNSPERF_INPUT[@]}" \
+    -t 1 -c 4 -q 500 -Q "$RATE" -l "$1" >"$WORK/dnsperf-$2.txt" 2>&1
   awk '/Queries completed:/ { print $3 }' "$WORK/dnsperf-$2.txt"
 }
 

@@ -33,6 +33,33 @@ class AnswerWriter {
     return put(r.named, r.count, section, 0);
   }
 
+  // Appends one A (4 octets) or AAAA (16 octets) record chosen at query
+  // time, its owner a pointer to `owner_ptr`. Returns false if it did not fit.
+  bool add_address(uint16_t owner_ptr, uint16_t type, uint32_t ttl, const uint8_t* address,
+                   Section section) {
+    const size_t len = type == 1 ? 4 : 16;
+    if (pos_ + 12 + len > limit_) return false;
+    uint8_t* at = buf_ + pos_;
+    const uint16_t owner = static_cast<uint16_t>(0xC000 | owner_ptr);
+    const uint8_t fixed[12] = {static_cast<uint8_t>(owner >> 8),
+                               static_cast<uint8_t>(owner),
+                               static_cast<uint8_t>(type >> 8),
+                               static_cast<uint8_t>(type),
+                               0,
+                               1,  // class IN
+                               static_cast<uint8_t>(ttl >> 24),
+                               static_cast<uint8_t>(ttl >> 16),
+                               static_cast<uint8_t>(ttl >> 8),
+                               static_cast<uint8_t>(ttl),
+                               0,
+                               static_cast<uint8_t>(len)};
+    __builtin_memcpy(at, fixed, 12);
+    __builtin_memcpy(at + 12, address, len);
+    pos_ += 12 + len;
+    ++counts_[section];
+    return true;
+  }
+
   size_t pos() const { return pos_; }
   uint16_t count(Section s) const { return counts_[s]; }
   void set_apex_ptr(uint16_t apex_ptr) { apex_ptr_ = apex_ptr; }

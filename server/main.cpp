@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "geo/geo_db.h"
 #include "server/listeners.h"
 #include "server/settings.h"
 #include "server/snapshot_feed.h"
@@ -31,6 +32,8 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
   app.add_option("--chaos-id", s.chaos_id, "Answer id.server/hostname.bind CH TXT with this");
   app.add_option("--chaos-version", s.chaos_version,
                  "Answer version.bind/version.server CH TXT with this");
+  app.add_option("--geoip", s.geoip,
+                 "MaxMind DB (GeoIP2/GeoLite2 City or Country) for client locations");
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -105,6 +108,12 @@ int serve(GslbdSettings& s) {
                                              : "--db " + s.db + ": " + feed.error().message);
   auto snapshot = feed->build_initial();
   if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
+  std::unique_ptr<geo::GeoDb> geodb;
+  if (!s.geoip.empty()) {
+    auto opened = geo::GeoDb::open(s.geoip);
+    if (!opened) return fail("--geoip: " + opened.error().text());
+    geodb = std::move(*opened);
+  }
   auto sockets = server::open_sockets(addrs, threads);
   if (!sockets) return fail(sockets.error().text());
 
@@ -112,6 +121,9 @@ int serve(GslbdSettings& s) {
   config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
   config.chaos_id = s.chaos_id;
   config.chaos_version = s.chaos_version;
+  config.geodb = geodb.get();
+  config.ecs_max_prefix_v4 = static_cast<uint8_t>(s.ecs_max_prefix_v4);
+  config.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   const server::IoSettings io{s.tcp_idle_timeout_ms,
                               std::max(1, (s.max_tcp_connections + threads - 1) / threads),
                               s.udp_coalesce_us};
@@ -127,6 +139,8 @@ int serve(GslbdSettings& s) {
   zones::log_event(zones::LogLevel::kInfo, "ready",
                    {{"addrs", joined(addrs)},
                     {"threads", std::to_string(threads)},
+                    {"geoip", geodb ? geodb->path() : "none"},
+                    {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});
   run_control(control, s.poll_interval_ms);
   for (auto& w : workers) w->stop();

@@ -1,6 +1,10 @@
 // Class IN answers from the snapshot: find_zone/find_name (Snapshot::resolve)
 // then one of: static RRset, CNAME chain, referral, NODATA or NXDOMAIN.
+#include <algorithm>
+
+#include "server/client.h"
 #include "server/response.h"
+#include "server/selector/selector.h"
 #include "server/wire.h"
 
 namespace server {
@@ -10,14 +14,16 @@ constexpr int kMaxChain = 16;  // CNAME hops followed before giving up
 
 class InAnswer {
  public:
-  InAnswer(const zones::Snapshot& snap, const ParsedQuery& q, const zones::Zone& zone, uint8_t* out,
-           size_t limit)
+  InAnswer(const zones::Snapshot& snap, const ResponderConfig& cfg, QueryContext& ctx,
+           const zones::Zone& zone, uint8_t* out, size_t limit)
       : snap_(snap),
-        q_(q),
+        cfg_(cfg),
+        ctx_(ctx),
+        q_(ctx.query),
         zone_(zone),
-        apex_ptr_(
-            static_cast<uint16_t>(kHeaderSize + q.qname_len - snap.nodes[zone.apex].name_len)),
-        w_(snap, out, q.question_end, limit, apex_ptr_) {}
+        apex_ptr_(static_cast<uint16_t>(kHeaderSize + ctx.query.qname_len -
+                                        snap.nodes[zone.apex].name_len)),
+        w_(snap, out, ctx.query.question_end, limit, apex_ptr_) {}
 
   Outcome run(zones::Resolution res) {
     o_.authoritative = res.found != zones::Found::kReferral;
@@ -56,6 +62,8 @@ class InAnswer {
       res = node.cname_target;
       return owner < 0x4000;  // beyond that a compression pointer cannot reach it
     }
+    if (node.service != zones::kNone && is_address_question() && service_answer(node, owner))
+      return false;
     const uint32_t rrset =
         q_.qtype == rtype::kAny ? any_rrset(node) : snap_.find_rrset(node_index, q_.qtype);
     if (rrset == zones::kNone) {
@@ -65,6 +73,34 @@ class InAnswer {
     if (w_.add(rrset, kAnswer, owner) == 0) return truncate();
     additional(rrset, false);
     return false;
+  }
+
+  bool is_address_question() const {
+    return q_.qtype == rtype::kA || q_.qtype == rtype::kAaaa || q_.qtype == rtype::kAny;
+  }
+
+  // A service's A or AAAA answer, chosen now. ANY gets the A answer, or the
+  // AAAA one (RFC 8482: one RRset). Returns false when ANY found neither, so
+  // the name's static data answers it.
+  bool service_answer(const zones::Node& node, uint16_t owner) {
+    const zones::CompiledService& service = snap_.services.services[node.service];
+    const Client client =
+        client_for_query(q_, ctx_.peer, cfg_.ecs_max_prefix_v4, cfg_.ecs_max_prefix_v6);
+    const SelectorEnv env{&snap_.services, cfg_.geodb, &ctx_.rng};
+    Selection sel;
+    for (uint16_t type : {rtype::kA, rtype::kAaaa}) {
+      if (q_.qtype != rtype::kAny && q_.qtype != type) continue;
+      sel = select(service, type, client, env);
+      o_.ecs_scope = std::max(o_.ecs_scope, sel.scope_prefix);
+      if (sel.count == 0) continue;
+      for (uint32_t i = 0; i < sel.count; ++i)
+        if (!w_.add_address(owner, type, sel.ttl, sel.answers[i]->address, kAnswer))
+          return !truncate();
+      return true;
+    }
+    if (q_.qtype == rtype::kAny) return false;
+    negative();
+    return true;
   }
 
   // RFC 8482: answer ANY with one RRset of the name, not all of them.
@@ -125,6 +161,8 @@ class InAnswer {
   }
 
   const zones::Snapshot& snap_;
+  const ResponderConfig& cfg_;
+  QueryContext& ctx_;
   const ParsedQuery& q_;
   const zones::Zone& zone_;
   uint16_t apex_ptr_;
@@ -136,7 +174,9 @@ class InAnswer {
 
 }  // namespace
 
-Outcome resolve_in(const zones::Snapshot& snap, const ParsedQuery& q, uint8_t* out, size_t limit) {
+Outcome resolve_in(const zones::Snapshot& snap, const ResponderConfig& cfg, QueryContext& ctx,
+                   uint8_t* out, size_t limit) {
+  const ParsedQuery& q = ctx.query;
   const zones::Resolution res = snap.resolve(q.lname, q.labels, q.qtype == rtype::kDs);
   if (res.found == zones::Found::kNotOurs || q.qtype == rtype::kAxfr || q.qtype == rtype::kIxfr) {
     Outcome o;
@@ -144,7 +184,7 @@ Outcome resolve_in(const zones::Snapshot& snap, const ParsedQuery& q, uint8_t* o
     o.end = q.question_end;
     return o;
   }
-  InAnswer answer(snap, q, snap.zones[res.zone], out, limit);
+  InAnswer answer(snap, cfg, ctx, snap.zones[res.zone], out, limit);
   return answer.run(res);
 }
 

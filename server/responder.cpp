@@ -23,9 +23,11 @@ size_t opt_size(const ParsedQuery& q) {
 }
 
 // RFC 6891 OPT: our payload size, the extended rcode bits, DO echoed
-// (RFC 3225), and the Client Subnet option echoed with scope 0 because a
-// static answer does not depend on where the client is (RFC 7871 §7.2.1).
-size_t add_opt(const ResponderConfig& cfg, const ParsedQuery& q, uint16_t rcode, uint8_t* at) {
+// (RFC 3225), and the Client Subnet option echoed with the scope the answer
+// depends on: 0 for static answers, the selector's for services (RFC 7871
+// §7.2.1).
+size_t add_opt(const ResponderConfig& cfg, const ParsedQuery& q, const Outcome& o, uint8_t* at) {
+  const uint16_t rcode = o.rcode;
   at[0] = 0;
   put16(at + 1, rtype::kOpt);
   put16(at + 3, cfg.max_udp_payload);
@@ -34,7 +36,7 @@ size_t add_opt(const ResponderConfig& cfg, const ParsedQuery& q, uint16_t rcode,
   at[7] = q.dnssec_ok ? 0x80 : 0;
   at[8] = 0;
   size_t rdlen = 0;
-  if (q.has_ecs) rdlen = geo::write_client_subnet(q.ecs, 0, at + 11);
+  if (q.has_ecs) rdlen = geo::write_client_subnet(q.ecs, o.ecs_scope, at + 11);
   put16(at + 9, static_cast<uint16_t>(rdlen));
   return 11 + rdlen;
 }
@@ -52,9 +54,10 @@ void write_header(uint8_t* out, const ParsedQuery& q, const Outcome& o, bool wit
   put16(out + 10, o.counts[kAdditional]);
 }
 
-Outcome dispatch(const zones::Snapshot& snap, const ResponderConfig& cfg, const ParsedQuery& q,
+Outcome dispatch(const zones::Snapshot& snap, const ResponderConfig& cfg, QueryContext& ctx,
                  uint8_t* out, size_t limit) {
-  if (q.qclass == rclass::kIn) return resolve_in(snap, q, out, limit);
+  const ParsedQuery& q = ctx.query;
+  if (q.qclass == rclass::kIn) return resolve_in(snap, cfg, ctx, out, limit);
   if (q.qclass == rclass::kCh) return answer_chaos(cfg, q, out, limit);
   Outcome o;
   o.rcode = rcode::kRefused;
@@ -79,7 +82,7 @@ size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, Que
   o.end = question_end;
   switch (parsed) {
     case ParseOutcome::kOk:
-      o = dispatch(snap, cfg, q, out, limit);
+      o = dispatch(snap, cfg, ctx, out, limit);
       break;
     case ParseOutcome::kFormErr:
       o.rcode = rcode::kFormErr;
@@ -95,7 +98,7 @@ size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, Que
   }
   size_t end = o.end;
   if (with_opt) {
-    end += add_opt(cfg, q, o.rcode, out + end);
+    end += add_opt(cfg, q, o, out + end);
     ++o.counts[kAdditional];
   }
   write_header(out, q, o, q.question_ok);

@@ -17,12 +17,15 @@ struct Outcome {
   bool authoritative = false;
   bool truncated = false;
   uint16_t counts[3] = {0, 0, 0};
-  size_t end = 0;  // where the sections end (OPT goes here)
+  size_t end = 0;         // where the sections end (OPT goes here)
+  uint8_t ecs_scope = 0;  // the ECS scope the answer depends on (0: not on the client)
 };
 
 // Answers a class IN question from the snapshot. `limit` is where the
 // sections must end (room for OPT is already kept aside).
-Outcome resolve_in(const zones::Snapshot& snap, const ParsedQuery& q, uint8_t* out, size_t limit);
+// `ctx` gives the client and RNG for service names.
+Outcome resolve_in(const zones::Snapshot& snap, const ResponderConfig& cfg, QueryContext& ctx,
+                   uint8_t* out, size_t limit);
 
 // Answers version.bind / id.server and friends in class CHAOS.
 Outcome answer_chaos(const ResponderConfig& cfg, const ParsedQuery& q, uint8_t* out, size_t limit);

@@ -13,12 +13,15 @@ struct GslbdSettings {
   std::string chaos_id;
   std::string chaos_version;
   std::string log_level = "info";
-  int threads = 0;  // 0: one per core
+  std::string geoip;  // MaxMind DB file; empty = no client location
+  int threads = 0;    // 0: one per core
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;
   int poll_interval_ms = 50;
   int udp_coalesce_us = 300;
+  int ecs_max_prefix_v4 = 24;
+  int ecs_max_prefix_v6 = 56;
 };
 
 struct IntSetting {
@@ -44,6 +47,10 @@ inline constexpr IntSetting kIntSettings[] = {
      "Microseconds to wait for more UDP queries after a busy wakeup (0 = off)"},
     {"--poll-interval", &GslbdSettings::poll_interval_ms, 10, 10000,
      "Milliseconds between checks of the store for changes"},
+    {"--ecs-max-prefix-v4", &GslbdSettings::ecs_max_prefix_v4, 0, 32,
+     "Longest IPv4 Client Subnet prefix used; longer ones are cut to it"},
+    {"--ecs-max-prefix-v6", &GslbdSettings::ecs_max_prefix_v6, 0, 128,
+     "Longest IPv6 Client Subnet prefix used; longer ones are cut to it"},
 };
 
 }  // namespace server

@@ -6,12 +6,24 @@
 #include <filesystem>
 
 #include "server/worker.h"
+#include "zones/clock.h"
 #include "zones/compile.h"
+#include "zones/gslb_store.h"
 #include "zones/log.h"
 #include "zones/migrate.h"
 #include "zones/store.h"
 
 namespace server {
+
+zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation) {
+  zones::Store store(db);
+  auto zones = store.load_zones();  // one read transaction: a consistent view
+  if (!zones) return std::unexpected(zones.error());
+  zones::GslbStore gslb_store(db);
+  auto gslb = gslb_store.load();  // services in a zone deleted in between are left out
+  if (!gslb) return std::unexpected(gslb.error());
+  return zones::compile_snapshot(*zones, *gslb, generation);
+}
 
 zones::Result<SnapshotFeed> SnapshotFeed::open(const std::string& db_path) {
   if (!std::filesystem::exists(db_path))
@@ -31,12 +43,16 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
   auto version = db_.query_int("PRAGMA data_version");
   if (!version) return std::unexpected(version.error());
   data_version_ = *version;
-  zones::Store store(db_);
-  auto zones = store.load_zones();  // one read transaction: a consistent view
-  if (!zones) return std::unexpected(zones.error());
-  auto snap = zones::compile_snapshot(*zones, next_generation_);
+  auto config_version = db_.query_int("SELECT version FROM config_version");
+  if (!config_version) return std::unexpected(config_version.error());
+  config_version_ = *config_version;
+  auto snap = load_snapshot(db_, next_generation_);
   if (!snap) return std::unexpected(snap.error());
   ++next_generation_;
+  // Workers must never see a new snapshot's members as "unknown" for a
+  // moment: health goes in before publication.
+  current_health_target_ = *snap;
+  refresh_health(true);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
@@ -44,20 +60,51 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
                    {{"generation", std::to_string((*snap)->generation)},
                     {"zones", std::to_string((*snap)->zones.size())},
                     {"records", std::to_string((*snap)->record_count)},
+                    {"services", std::to_string((*snap)->services.services.size())},
                     {"ms", std::to_string(ms)}});
   return snap;
 }
 
 zones::Result<zones::SnapshotPtr> SnapshotFeed::build_initial() {
   auto snap = build();
-  if (snap) current_ = *snap;
+  if (snap)
+    current_ = *snap;
+  else
+    current_health_target_ = nullptr;
   return snap;
+}
+
+// Reads new health rows (every poll: a cheap indexed query) and rewrites the
+// atomics when rows arrived, when forced, or every kStaleCheckMs so that
+// reports going stale turn into "unknown" without any write.
+void SnapshotFeed::refresh_health(bool force) {
+  constexpr int64_t kStaleCheckMs = 250;
+  zones::GslbStore store(db_);
+  auto fresh = health_.poll(store);
+  if (!fresh) {
+    zones::log_event(zones::LogLevel::kWarn, "health_read_failed",
+                     {{"error", fresh.error().text()}});
+    return;
+  }
+  const int64_t now = zones::unix_ms();
+  if (!force && !*fresh && now - health_applied_ms_ < kStaleCheckMs) return;
+  if (current_health_target_) health_.apply(current_health_target_->services, now);
+  health_applied_ms_ = now;
 }
 
 bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
   retire_unused(workers);
   auto version = db_.query_int("PRAGMA data_version");
-  if (version && *version == data_version_) return true;
+  if (version && *version == data_version_) {
+    refresh_health(false);
+    return true;
+  }
+  if (version) data_version_ = *version;
+  auto config_version = db_.query_int("SELECT version FROM config_version");
+  if (config_version && *config_version == config_version_) {
+    refresh_health(false);  // a health write: no rebuild
+    return true;
+  }
   auto snap = build();
   if (!snap) {
     const std::string error = snap.error().text();
@@ -67,7 +114,7 @@ bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
     return false;
   }
   retired_.push_back(std::move(current_));
-  current_ = *snap;
+  current_ = *snap;  // == current_health_target_
   for (Worker* w : workers) w->publish(current_);
   return true;
 }

@@ -1,13 +1,17 @@
 // The control thread's side of snapshots: notice store changes (PRAGMA
-// data_version, cheap), compile a new snapshot aside, hand it to every
-// worker, and free old ones only once no worker serves them. A failed build
-// keeps the last good snapshot serving and reports the error.
+// data_version, cheap), then either rebuild (the configuration changed:
+// config_version moved) or only read new health rows into the current
+// snapshot's health atomics. New snapshots are compiled aside, get the
+// current health before anyone sees them, and go to every worker; old ones
+// are freed only once no worker serves them. A failed build keeps the last
+// good snapshot serving and reports the error.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "server/health_view.h"
 #include "zones/db.h"
 #include "zones/result.h"
 #include "zones/snapshot.h"
@@ -15,6 +19,10 @@
 namespace server {
 
 class Worker;
+
+// Reads zones and GSLB configuration from the store and compiles them (health
+// not applied). What gslbd serves, and what `gslbadm explain` answers from.
+zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation);
 
 class SnapshotFeed {
  public:
@@ -33,13 +41,18 @@ class SnapshotFeed {
  private:
   explicit SnapshotFeed(zones::Db db) : db_(std::move(db)) {}
   zones::Result<zones::SnapshotPtr> build();
+  void refresh_health(bool force);
   void retire_unused(const std::vector<Worker*>& workers);
 
   zones::Db db_;
   int64_t data_version_ = -1;
+  int64_t config_version_ = -1;
+  HealthView health_;
+  int64_t health_applied_ms_ = 0;
   uint64_t next_generation_ = 1;
   zones::SnapshotPtr current_;
-  std::vector<zones::SnapshotPtr> retired_;  // still possibly served by a worker
+  zones::SnapshotPtr current_health_target_;  // the newest built snapshot
+  std::vector<zones::SnapshotPtr> retired_;   // still possibly served by a worker
 };
 
 }  // namespace server

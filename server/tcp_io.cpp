@@ -84,6 +84,9 @@ void TcpServer::accept_one() {
     return;
   }
   uv_tcp_nodelay(&conn->handle, 1);
+  int peer_len = sizeof conn->peer;
+  if (uv_tcp_getpeername(&conn->handle, reinterpret_cast<sockaddr*>(&conn->peer), &peer_len) != 0)
+    conn->peer.ss_family = AF_UNSPEC;
   uv_timer_start(&conn->idle, &on_idle, worker_.io().tcp_idle_timeout_ms, 0);
   uv_read_start(reinterpret_cast<uv_stream_t*>(&conn->handle), &on_alloc, &on_read);
 }
@@ -137,6 +140,7 @@ bool TcpServer::answer_next(TcpConnection& conn) {
   }
   if (conn.in_len < 2 + msg_len) return false;
   if (conn.out_len + 2 + kMaxMessage > sizeof conn.out) return false;  // drain first
+  worker_.context().peer = reinterpret_cast<const sockaddr*>(&conn.peer);
   const size_t len =
       answer_query(worker_.snapshot(), worker_.config(), worker_.context(), conn.in + 2, msg_len,
                    conn.out + conn.out_len + 2, Transport::kTcp);

@@ -4,6 +4,7 @@
 // query, and only up to the cap per connection.
 #pragma once
 
+#include <sys/socket.h>
 #include <uv.h>
 
 #include <cstdint>
@@ -35,6 +36,7 @@ struct TcpConnection {
   bool in_use = false;
   int open_handles = 0;
   TcpConnection* next_free = nullptr;
+  sockaddr_storage peer{};  // the client, for the selector
   uint8_t in[kMaxQuery + 2];
   uint8_t out[kOutCapacity];
 };

@@ -102,6 +102,7 @@ int UdpReceiver::serve_batch() {
   for (int i = 0; i < received; ++i) {
     msghdr& rx = rx_[i].msg_hdr;
     if (rx.msg_flags & MSG_TRUNC) continue;  // larger than any query we answer
+    ctx.peer = reinterpret_cast<const sockaddr*>(&peer_[i]);
     const size_t len =
         answer_query(snap, cfg, ctx, rx_buf_[i], rx_[i].msg_len, tx_buf_[replies], Transport::kUdp);
     if (len == 0) continue;

@@ -20,6 +20,10 @@ Worker::Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSocke
       current_(std::move(snapshot)) {
   snapshot_ = current_.get();
   serving_ = current_->generation;
+  // Weighted choices need independent streams per worker, not secrecy.
+  const uint64_t seed = static_cast<uint64_t>(uv_hrtime()) ^ (static_cast<uint64_t>(id) << 32) ^
+                        static_cast<uint64_t>(getpid());
+  context_.rng = Rng(seed);
 }
 
 Worker::~Worker() {

@@ -1,15 +1,10 @@
 // Writes and reads the audit table (see audit.h).
 #include "zones/audit.h"
 
-#include <chrono>
+#include "zones/clock.h"
 
 namespace zones {
 namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 void bind_json(Statement& stmt, std::string_view name, const std::string& json) {
   if (json.empty()) {
@@ -26,7 +21,7 @@ Result<void> append_audit(Db& db, const AuditEntry& entry) {
       "INSERT INTO audit (at, actor, action, object, before, after) "
       "VALUES (:at, :actor, :action, :object, :before, :after)");
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(":at", entry.at_ms != 0 ? entry.at_ms : now_ms())
+  stmt->bind(":at", entry.at_ms != 0 ? entry.at_ms : unix_ms())
       .bind(":actor", entry.actor)
       .bind(":action", entry.action)
       .bind(":object", entry.object);

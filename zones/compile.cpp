@@ -48,12 +48,15 @@ class Compiler {
  public:
   explicit Compiler(Snapshot& snap) : snap_(snap) {}
 
-  Result<void> run(const std::vector<ZoneContent>& zones) {
+  Result<void> run(const std::vector<ZoneContent>& zones, const GslbConfig& gslb) {
     if (auto r = collect_apexes(zones); !r) return r;
     for (size_t z = 0; z < zones.size(); ++z)
       if (auto r = add_zone(zones[z], static_cast<uint32_t>(z)); !r) return r;
+    if (auto r = compile_services(gslb, snap_.services); !r) return r;
+    add_service_nodes();
     if (auto r = emit_rrsets(); !r) return r;
     link_nodes();
+    link_services();
     build_table();
     link_targets();
     return {};
@@ -103,6 +106,36 @@ class Compiler {
       ++snap_.record_count;
     }
     return {};
+  }
+
+  // Each service's owner becomes a node of the deepest zone containing it.
+  void add_service_nodes() {
+    for (CompiledService& service : snap_.services.services) {
+      auto wire = text_to_wire(service.name, "service " + service.name);
+      const uint32_t zone = wire ? deepest_zone(*wire) : kNone;
+      if (zone != kNone) service.node = node_for(*wire, zone);
+    }
+  }
+
+  uint32_t deepest_zone(const std::string& wire) const {
+    uint32_t best = kNone;
+    for (uint32_t z = 0; z < apexes_.size(); ++z)
+      if (is_under(wire, apexes_[z]) && (best == kNone || apexes_[z].size() > apexes_[best].size()))
+        best = z;
+    return best;
+  }
+
+  // After link_nodes: a service at or below a delegation is not ours to answer.
+  void link_services() {
+    auto& services = snap_.services.services;
+    for (uint32_t s = 0; s < services.size(); ++s) {
+      if (services[s].node == kNone) continue;
+      Node& node = snap_.nodes[services[s].node];
+      if (node.cut == kNone)
+        node.service = s;
+      else
+        services[s].node = kNone;
+    }
   }
 
   Result<void> add_soa(const ZoneContent& content, uint32_t zone_index) {
@@ -317,11 +350,12 @@ class Compiler {
 
 }  // namespace
 
-Result<SnapshotPtr> compile_snapshot(const std::vector<ZoneContent>& zones, uint64_t generation) {
+Result<SnapshotPtr> compile_snapshot(const std::vector<ZoneContent>& zones, const GslbConfig& gslb,
+                                     uint64_t generation) {
   auto snap = std::make_shared<Snapshot>();
   snap->generation = generation;
   Compiler compiler(*snap);
-  if (auto r = compiler.run(zones); !r) return std::unexpected(r.error());
+  if (auto r = compiler.run(zones, gslb); !r) return std::unexpected(r.error());
   return SnapshotPtr(std::move(snap));
 }
 

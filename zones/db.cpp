@@ -102,6 +102,11 @@ Statement& Statement::bind_null(std::string_view name) {
   return *this;
 }
 
+Statement& Statement::bind_double(std::string_view name, double value) {
+  if (int i = index_of(name)) sqlite3_bind_double(stmt_, i, value);
+  return *this;
+}
+
 Result<bool> Statement::step() {
   if (bind_error_) return std::unexpected(*bind_error_);
   int rc = sqlite3_step(stmt_);
@@ -132,6 +137,10 @@ std::string Statement::blob_at(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   if (data == nullptr) return {};
   return std::string(static_cast<const char*>(data), sqlite3_column_bytes(stmt_, column));
+}
+
+double Statement::double_at(int column) const {
+  return sqlite3_column_double(stmt_, column);
 }
 
 bool Statement::null_at(int column) const {

@@ -42,6 +42,7 @@ class Statement {
   Statement& bind(std::string_view name, std::string_view text);
   Statement& bind_blob(std::string_view name, std::string_view bytes);
   Statement& bind_null(std::string_view name);
+  Statement& bind_double(std::string_view name, double value);  // REAL columns
 
   Result<bool> step();  // true while a row is available
   Result<void> run();   // steps to the end, for writes
@@ -49,6 +50,7 @@ class Statement {
   int64_t int_at(int column) const;
   std::string text_at(int column) const;
   std::string blob_at(int column) const;
+  double double_at(int column) const;
   bool null_at(int column) const;
 
  private:

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,13 @@ class GslbStore {
   Result<Plan> apply(const GslbConfig& desired, const ApplyOptions& options, std::string_view actor,
                      const std::vector<ZoneContent>& zones = {});
 
+  // Reads the stored configuration, lets `change` edit it, and applies the
+  // result as the whole configuration (prune), all under one write lock: two
+  // operators editing at once never undo each other's change. An error from
+  // `change` is returned as is and nothing is written.
+  Result<Plan> edit(const std::function<Result<void>(GslbConfig&)>& change,
+                    const ApplyOptions& options, std::string_view actor);
+
   // Health: upserts rows by (member, vantage); each row gets a fresh seq. A
   // row names its member by member_id, or by pool + address when that is 0.
   Result<void> write_health(const std::vector<HealthRow>& rows);
@@ -70,6 +78,9 @@ class GslbStore {
   Result<std::vector<HealthRow>> health_since(int64_t after_seq);
 
  private:
+  Result<Plan> apply_locked(const GslbConfig& desired, const ApplyOptions& options,
+                            std::string_view actor, const std::vector<ZoneContent>& zones,
+                            Transaction& tx);
   Db& db_;
 };
 
@@ -77,6 +88,13 @@ class GslbStore {
 // their static records, to refuse e.g. a service where a CNAME lives). Every
 // problem is returned, each with its path. Exposed for the config-file tests.
 std::vector<Error> validate_gslb(const GslbConfig& config, const std::vector<ZoneContent>& zones);
+
+// Rewrites what has a canonical spelling, leaving anything malformed for validation to
+// report: addresses and networks as inet_ntop writes them ("2001:db8::1", "10.0.0.0/8"),
+// service names absolute and lowercase with the trailing dot, continent and country codes
+// (also in geo matches, "country:jp" -> "country:JP") upper case. validate_gslb and
+// GslbStore::apply normalise a copy first.
+void normalise_gslb(GslbConfig& config);
 
 // The changes turning `current` into `desired` (both whole states).
 Plan plan_gslb(const GslbConfig& current, const GslbConfig& desired);

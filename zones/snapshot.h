@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zones/name_hash.h"
+#include "zones/service_table.h"
 
 namespace zones {
 
@@ -83,6 +84,9 @@ struct Node {
   // §3.1.4.1), and chains inside the parent are referred through it.
   uint32_t parent_side = kNone;
   bool in_table = true;  // false for parent-side nodes
+  // A GSLB service at this name (ServiceTable::services index): its A and
+  // AAAA answers come from the selector, other types from the RRsets here.
+  uint32_t service = kNone;
 };
 
 struct Zone {
@@ -104,6 +108,7 @@ struct Snapshot {
   uint64_t table_mask = 0;
   uint64_t generation = 0;
   size_t record_count = 0;
+  ServiceTable services;  // GSLB services; its health array is the one mutable part
 
   // The node whose lowercase wire name is `name` (with hash `hash`), or kNone.
   uint32_t find(const uint8_t* name, size_t len, uint64_t hash) const {

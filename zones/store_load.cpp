@@ -1,4 +1,5 @@
 // Store: whole zones in and out: what the snapshot compiler reads, and zone import.
+#include "zones/gslb_internal.h"
 #include "zones/json.h"
 #include "zones/names.h"
 #include "zones/records.h"
@@ -15,30 +16,6 @@ Result<ZoneContent> content_of(Db& db, ZoneInfo info) {
   if (!records) return std::unexpected(records.error());
   sort_canonical(*records);
   return ZoneContent{std::move(info), std::move(*records)};
-}
-
-// The import's zone, checked like any other write: names canonical, TTLs in range, and the
-// records one by one (exact duplicates merged).
-Result<ZoneContent> checked_content(const ZoneContent& in) {
-  std::vector<Error> errors;
-  auto name = canonical_name(in.info.name, ".", "zone.name");
-  collect(name, errors);
-  collect(canonical_name(in.info.soa.mname, ".", "zone.mname"), errors);
-  collect(canonical_name(in.info.soa.rname, ".", "zone.rname"), errors);
-  collect(check_ttl(in.info.soa_ttl, "zone.soa_ttl"), errors);
-  collect(check_ttl(in.info.default_ttl, "zone.default_ttl"), errors);
-  if (!errors.empty()) return std::unexpected(join_errors(errors));
-  ZoneChecker checker(*name);
-  for (const RecordRow& r : in.records) {
-    auto problems = checker.add(r);
-    errors.insert(errors.end(), problems.begin(), problems.end());
-  }
-  auto whole = checker.finish();
-  errors.insert(errors.end(), whole.begin(), whole.end());
-  if (!errors.empty()) return std::unexpected(join_errors(errors));
-  ZoneContent out{in.info, checker.records()};
-  out.info.name = *name;
-  return out;
 }
 
 nlohmann::json summary_json(const ZoneInfo& info, size_t records) {
@@ -67,21 +44,93 @@ Result<std::string> upsert_zone(Db& db, ZoneInfo& info) {
   return summary_json(**existing, static_cast<size_t>(*count)).dump();
 }
 
+// Services in the zone being imported must still be able to live there: no static
+// CNAME/A/AAAA at their names, no delegation above them (kConflict, naming the service).
+Result<void> keeps_services(Db& db, const ZoneContent& zone) {
+  auto names = gslb::service_names(db);
+  if (!names) return std::unexpected(names.error());
+  std::vector<std::string> inside;
+  for (const std::string& name : *names) {
+    if (in_zone(name, zone.info.name)) inside.push_back(name);
+  }
+  if (inside.empty()) return {};
+  auto zones = rows::load_all_zones(db);
+  if (!zones) return std::unexpected(zones.error());
+  std::erase_if(*zones, [&](const ZoneContent& z) { return z.info.name == zone.info.name; });
+  zones->push_back(zone);
+  std::vector<Error> errors;
+  for (const std::string& name : inside) {
+    for (Error& e : gslb::check_placement(name, *zones, "zone")) {
+      e.code = ErrorCode::kConflict;
+      e.message = "conflicts with service " + name + ": " + e.message;
+      errors.push_back(std::move(e));
+    }
+  }
+  if (errors.empty()) return {};
+  return std::unexpected(join_errors(errors));
+}
+
 }  // namespace
 
-Result<std::vector<ZoneContent>> Store::load_zones() {
-  auto tx = Transaction::begin(db_, TxMode::kRead);
-  if (!tx) return std::unexpected(tx.error());
-  auto zones = rows::all_zones(db_);
+namespace rows {
+
+// The import's zone, checked like any other write: names canonical, TTLs in range, and the
+// records one by one (exact duplicates merged).
+Result<ZoneContent> checked_zone(const ZoneContent& in) {
+  std::vector<Error> errors;
+  auto name = canonical_name(in.info.name, ".", "zone.name");
+  collect(name, errors);
+  collect(canonical_name(in.info.soa.mname, ".", "zone.mname"), errors);
+  collect(canonical_name(in.info.soa.rname, ".", "zone.rname"), errors);
+  collect(check_ttl(in.info.soa_ttl, "zone.soa_ttl"), errors);
+  collect(check_ttl(in.info.default_ttl, "zone.default_ttl"), errors);
+  if (!errors.empty()) return std::unexpected(join_errors(errors));
+  ZoneChecker checker(*name);
+  for (const RecordRow& r : in.records) {
+    auto problems = checker.add(r);
+    errors.insert(errors.end(), problems.begin(), problems.end());
+  }
+  auto whole = checker.finish();
+  errors.insert(errors.end(), whole.begin(), whole.end());
+  if (!errors.empty()) return std::unexpected(join_errors(errors));
+  ZoneContent out{in.info, checker.records()};
+  out.info.name = *name;
+  return out;
+}
+
+Result<ZoneInfo> import_zone(Db& db, ZoneContent zone, std::string_view actor) {
+  auto before = upsert_zone(db, zone.info);
+  if (!before) return std::unexpected(before.error());
+  for (const RecordRow& r : zone.records) {
+    if (auto ok = rows::insert_record(db, zone.info.id, r); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  std::string after = summary_json(zone.info, zone.records.size()).dump();
+  auto logged = rows::audit(db, actor, "zone.import", "zone/" + zone.info.name, *before, after);
+  if (!logged) return std::unexpected(logged.error());
+  return zone.info;
+}
+
+Result<std::vector<ZoneContent>> load_all_zones(Db& db) {
+  auto zones = rows::all_zones(db);
   if (!zones) return std::unexpected(zones.error());
   std::vector<ZoneContent> out;
   out.reserve(zones->size());
   for (ZoneInfo& info : *zones) {
-    auto content = content_of(db_, std::move(info));
+    auto content = content_of(db, std::move(info));
     if (!content) return std::unexpected(content.error());
     out.push_back(std::move(*content));
   }
   return out;
+}
+
+}  // namespace rows
+
+Result<std::vector<ZoneContent>> Store::load_zones() {
+  auto tx = Transaction::begin(db_, TxMode::kRead);
+  if (!tx) return std::unexpected(tx.error());
+  return rows::load_all_zones(db_);
 }
 
 Result<ZoneContent> Store::load_zone(std::string_view name) {
@@ -93,22 +142,17 @@ Result<ZoneContent> Store::load_zone(std::string_view name) {
 }
 
 Result<ZoneInfo> Store::replace_zone(const ZoneContent& content, std::string_view actor) {
-  auto zone = checked_content(content);
+  auto zone = rows::checked_zone(content);
   if (!zone) return std::unexpected(zone.error());
   auto tx = Transaction::begin(db_, TxMode::kWrite);
   if (!tx) return std::unexpected(tx.error());
-  auto before = upsert_zone(db_, zone->info);
-  if (!before) return std::unexpected(before.error());
-  for (const RecordRow& r : zone->records) {
-    if (auto ok = rows::insert_record(db_, zone->info.id, r); !ok) {
-      return std::unexpected(ok.error());
-    }
-  }
-  std::string after = summary_json(zone->info, zone->records.size()).dump();
-  auto logged = rows::audit(db_, actor, "zone.import", "zone/" + zone->info.name, *before, after);
-  if (!logged) return std::unexpected(logged.error());
+  if (auto ok = keeps_services(db_, *zone); !ok) return std::unexpected(ok.error());
+  auto info = rows::import_zone(db_, std::move(*zone), actor);
+  if (!info) return info;
+  // A new zone below an existing one takes over the services under its apex.
+  if (auto ok = gslb::rehome_services(db_); !ok) return std::unexpected(ok.error());
   if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
-  return zone->info;
+  return info;
 }
 
 }  // namespace zones

@@ -1,4 +1,5 @@
 // Store: adding, deleting and listing records (see store.h).
+#include "zones/gslb_internal.h"
 #include "zones/json.h"
 #include "zones/ldns_util.h"
 #include "zones/names.h"
@@ -96,6 +97,24 @@ Result<void> keeps_apex_ns(Db& db, const ZoneInfo& zone, const RecordTarget& tar
               "the zone must keep at least one NS record at its apex " + zone.name);
 }
 
+// A static record must not take a service's name (CNAME, A, AAAA) or cut it off from the
+// zone (NS below the apex, DNAME above it).
+Result<void> keeps_services(Db& db, const ZoneInfo& zone, const RecordRow& record) {
+  auto names = gslb::service_names(db, zone.id);
+  if (!names) return std::unexpected(names.error());
+  std::vector<Error> errors;
+  for (const std::string& name : *names) {
+    if (!in_zone(name, record.owner)) continue;
+    std::string problem = gslb::record_problem(name, zone.name, record);
+    if (!problem.empty()) {
+      errors.push_back(
+          {ErrorCode::kConflict, "record", "conflicts with service " + name + ": " + problem});
+    }
+  }
+  if (errors.empty()) return {};
+  return std::unexpected(join_errors(errors));
+}
+
 std::string not_found_message(const RecordTarget& target, std::optional<std::string_view> rdata) {
   std::string what = target.owner + " " + type_name(target.type);
   if (rdata) return "no record " + what + " " + std::string(*rdata);
@@ -113,6 +132,7 @@ Result<RecordRow> Store::add_record(std::string_view zone_name, std::string_view
   if (!zone) return std::unexpected(zone.error());
   auto record = build_record(db_, *zone, owner, type, ttl, rdata);
   if (!record) return record;
+  if (auto ok = keeps_services(db_, *zone, *record); !ok) return std::unexpected(ok.error());
   auto id = rows::insert_record(db_, zone->id, *record);
   if (!id) return std::unexpected(id.error());
   record->id = *id;

@@ -31,6 +31,15 @@ Result<int64_t> insert_record(Db& db, int64_t zone_id, const RecordRow& record);
 Result<void> delete_record(Db& db, int64_t record_id);
 Result<void> delete_all_records(Db& db, int64_t zone_id);
 
+// Zone import in the caller's transaction (Store::replace_zone, GslbStore::apply).
+// checked_zone validates and canonicalises `content` (names, TTLs, the zone rules, exact
+// duplicates merged); import_zone writes a checked zone: a new row, or the old row with the
+// new SOA fields and serial (import_serial) and all records replaced, plus the audit row.
+Result<ZoneContent> checked_zone(const ZoneContent& content);
+Result<ZoneInfo> import_zone(Db& db, ZoneContent zone, std::string_view actor);
+// Every zone with its records in canonical order.
+Result<std::vector<ZoneContent>> load_all_zones(Db& db);
+
 // The end of every write to a zone: next serial, then the audit row.
 Result<uint32_t> bump_serial(Db& db, const ZoneInfo& zone);
 Result<void> audit(Db& db, std::string_view actor, std::string_view action, std::string_view object,

@@ -1,4 +1,5 @@
 // Store: creating, reading and deleting zones (see store.h).
+#include "zones/gslb_internal.h"
 #include "zones/json.h"
 #include "zones/ldns_util.h"
 #include "zones/names.h"
@@ -91,6 +92,8 @@ Result<ZoneInfo> Store::create_zone(std::string_view name, const SoaFields& soa,
   auto logged =
       rows::audit(db_, actor, "zone.create", zone_object(zone->info.name), "", after.dump());
   if (!logged) return std::unexpected(logged.error());
+  // A zone below an existing one takes over the services under its apex.
+  if (auto ok = gslb::rehome_services(db_); !ok) return std::unexpected(ok.error());
   if (auto ok = tx->commit(); !ok) return std::unexpected(ok.error());
   return zone->info;
 }
@@ -124,6 +127,14 @@ Result<void> Store::delete_zone(std::string_view name, std::string_view actor) {
   if (!tx) return std::unexpected(tx.error());
   auto zone = rows::require_zone(db_, name);
   if (!zone) return std::unexpected(zone.error());
+  auto services = gslb::count_services(db_, zone->id);
+  if (!services) return std::unexpected(services.error());
+  if (*services > 0) {
+    return fail(
+        ErrorCode::kConflict, "zone",
+        "zone " + zone->name + " has " + std::to_string(*services) +
+            (*services == 1 ? " service: delete it first" : " services: delete them first"));
+  }
   auto count = rows::count_records(db_, zone->id);
   if (!count) return std::unexpected(count.error());
   nlohmann::json before = zone_json(*zone);

@@ -72,22 +72,19 @@ int run_export(const Context& ctx, const ExportFlags& f) {
 
 void add_zone_file_commands(CLI::App& zone, Context& ctx) {
   auto in = std::make_shared<ImportFlags>();
-  auto* import = zone.add_subcommand(
+  auto* import_cmd = zone.add_subcommand(
       "import", "create a zone from an RFC 1035 zone file, or replace its contents");
-  import->fallthrough();
-  import->add_option("file", in->file, "the zone file")->required();
-  import->add_option("--origin", in->origin, "the zone apex (default: the SOA owner)");
-  import->callback([&ctx, in] { ctx.run = [&ctx, in] { return run_import(ctx, *in);
-};
-}  // namespace gslbadm
-);
+  import_cmd->fallthrough();
+  import_cmd->add_option("file", in->file, "the zone file")->required();
+  import_cmd->add_option("--origin", in->origin, "the zone apex (default: the SOA owner)");
+  import_cmd->callback([&ctx, in] { ctx.run = [&ctx, in] { return run_import(ctx, *in); }; });
 
-auto out = std::make_shared<ExportFlags>();
-auto* exp = zone.add_subcommand("export", "write a zone as a zone file (stdout by default)");
-exp->fallthrough();
-exp->add_option("name", out->name, "the zone apex")->required();
-exp->add_option("-o,--output", out->output, "write to this file instead of stdout");
-exp->callback([&ctx, out] { ctx.run = [&ctx, out] { return run_export(ctx, *out); }; });
+  auto out = std::make_shared<ExportFlags>();
+  auto* exp = zone.add_subcommand("export", "write a zone as a zone file (stdout by default)");
+  exp->fallthrough();
+  exp->add_option("name", out->name, "the zone apex")->required();
+  exp->add_option("-o,--output", out->output, "write to this file instead of stdout");
+  exp->callback([&ctx, out] { ctx.run = [&ctx, out] { return run_export(ctx, *out); }; });
 }
 
 }  // namespace gslbadm

@@ -16,6 +16,17 @@ int main(int argc, char** argv) {
   add_init_command(app, ctx);
   add_zone_commands(app, ctx);
   add_record_commands(app, ctx);
+  add_apply_command(app, ctx);
+  add_export_command(app, ctx);
+  add_region_commands(app, ctx);
+  add_monitor_commands(app, ctx);
+  add_pool_commands(app, ctx);
+  add_member_commands(app, ctx);
+  add_service_commands(app, ctx);
+  add_geomap_commands(app, ctx);
+  add_override_commands(app, ctx);
+  add_health_command(app, ctx);
+  add_explain_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,9 @@
 # shellcheck shell=bash disable=SC2034
-# Shared helpers for bench/run.sh and bench/profile.sh: logging, building
-# gslbd, generating the test zone and query file, starting/stopping the
-# servers under test, and sampling CPU time from /proc.
+# Shared helpers for bench/run.sh, bench/dynamic.sh and bench/profile.sh:
+# logging, building gslbd, generating the static test zone and query file,
+# starting/stopping the servers under test, and sampling CPU time from /proc.
+# The dynamic benchmark's data and server configs are in lib/dynamic.sh
+# (BENCH_KIND=dynamic makes prepare_server use them).
 #
 # Sourced, not executed (hence the SC2034 exemption: the globals are used by
 # the scripts that source this file). Callers set `set -euo pipefail` and define WORK (the
@@ -28,6 +30,10 @@ GSLB_CXXFLAGS=${GSLB_CXXFLAGS:-}
 GSLB_CMAKE_ARGS=${GSLB_CMAKE_ARGS:-}
 # Extra flags for gslbd (e.g. to move its admin API off a default port).
 GSLBD_EXTRA_ARGS=${GSLBD_EXTRA_ARGS:-}
+# Flags a benchmark adds to gslbd's command line (dynamic: --geoip FILE ...).
+GSLBD_BENCH_ARGS=${GSLBD_BENCH_ARGS:-}
+# static (run.sh: one static zone) or dynamic (dynamic.sh: GSLB services).
+BENCH_KIND=${BENCH_KIND:-static}
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { printf '[bench] FATAL: %s\n' "$*" >&2; exit 1; }
@@ -143,17 +149,19 @@ dig_norm() {
 
 # ------------------------------------------------------------------ servers
 
-# Known servers, in report order. gslbd first: the others are its peers.
+# Known servers of the static benchmark, in report order. gslbd first: the
+# others are its peers. (The dynamic one: gslbd gdnsd pdns.)
 ALL_SERVERS=(gslbd knot nsd gdnsd)
 
 server_port() {
   case $1 in gslbd) echo $((BASE_PORT)) ;; knot) echo $((BASE_PORT + 1)) ;;
-    nsd) echo $((BASE_PORT + 2)) ;; gdnsd) echo $((BASE_PORT + 3)) ;; *) die "unknown server $1" ;; esac
+    nsd) echo $((BASE_PORT + 2)) ;; gdnsd) echo $((BASE_PORT + 3)) ;;
+    pdns) echo $((BASE_PORT + 4)) ;; *) die "unknown server $1" ;; esac
 }
 
 server_binary() {
   case $1 in gslbd) echo "$GSLBD" ;; knot) echo /usr/sbin/knotd ;;
-    nsd) echo /usr/sbin/nsd ;; gdnsd) echo /usr/sbin/gdnsd ;; esac
+    nsd) echo /usr/sbin/nsd ;; gdnsd) echo /usr/sbin/gdnsd ;; pdns) echo /usr/sbin/pdns_server ;; esac
 }
 
 server_version() {
@@ -162,6 +170,7 @@ server_version() {
     knot) echo "knot $(dpkg-query -W -f='${Version}' knot 2>/dev/null)" ;;
     nsd) echo "nsd $(dpkg-query -W -f='${Version}' nsd 2>/dev/null)" ;;
     gdnsd) echo "gdnsd $(dpkg-query -W -f='${Version}' gdnsd 2>/dev/null)" ;;
+    pdns) echo "pdns $(dpkg-query -W -f='${Version}' pdns-server 2>/dev/null) (+ pdns-backend-bind, pdns-backend-geoip)" ;;
   esac
 }
 
@@ -179,6 +188,10 @@ server_available() {
 # (we run as root in the foreground), no zone-file write-back or journals.
 prepare_server() {
   local s=$1 zf=$2 d=$WORK/$1 port
+  if [[ $BENCH_KIND == dynamic ]]; then
+    prepare_dynamic_server "$@"
+    return
+  fi
   port=$(server_port "$s")
   rm -rf "$d" && mkdir -p "$d"
   case $s in
@@ -272,10 +285,11 @@ server_cmd() {
   local s=$1 d=$WORK/$1 port
   port=$(server_port "$s")
   case $s in
-    gslbd) echo "$GSLBD --db $d/gslb.db --listen 127.0.0.1:$port --threads 1 $GSLBD_EXTRA_ARGS" ;;
+    gslbd) echo "$GSLBD --db $d/gslb.db --listen 127.0.0.1:$port --threads 1${GSLBD_BENCH_ARGS:+ $GSLBD_BENCH_ARGS} $GSLBD_EXTRA_ARGS" ;;
     knot) echo "/usr/sbin/knotd -c $d/knot.conf -s $d/knot.sock" ;;
     nsd) echo "/usr/sbin/nsd -d -c $d/nsd.conf" ;;
     gdnsd) echo "/usr/sbin/gdnsd -c $d/etc start" ;;
+    pdns) echo "/usr/sbin/pdns_server --config-dir=$d" ;;
   esac
 }
 

@@ -1,6 +1,9 @@
-# report.awk — turn bench/run.sh's runs.csv into the Markdown tables of
-# RESULTS.md. Variables: T (clock ticks per second), ORDER (servers, space
-# separated, gslbd first when present). Input: runs.csv with a header line.
+# report.awk — turn runs.csv (bench/run.sh, bench/dynamic.sh) into the
+# Markdown tables of RESULTS.md. Variables: T (clock ticks per second), ORDER
+# (servers, space separated, gslbd first when present), TARGETS (ratio
+# targets "PEER:MAX ...", default "gdnsd:0.80"). Input: runs.csv with a
+# header line. Kinds of run: "rateN" (N qps offered), "rateN:LABEL" (N qps of
+# a subset of the queries, e.g. one service name) and "sat" (no limit).
 #
 # Columns: 1 round, 2 server, 3 kind, 4 offered_qps, 5 duration_s, 6 sent,
 # 7 completed, 8 lost, 9 qps, 10 srv_cpu_ticks, 11 srv_cpu_ns, 12 cli_user_s,
@@ -19,6 +22,12 @@ function minof(list,    a, n, i, m) { n = split(list, a, " "); m = a[1] + 0; for
 function maxof(list,    a, n, i, m) { n = split(list, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 > m) m = a[i] + 0; return m }
 function add(key, v) { V[key] = (key in V) ? V[key] " " v : v }
 function pct(x) { return sprintf("%.0f%%", x * 100) }
+# "rate20000" → "20000 qps"; "rate20000:geo" → "20000 qps, geo only".
+function klabel(k,    r, l) {
+  r = substr(k, 5); l = ""
+  if (index(r, ":")) { l = ", " substr(r, index(r, ":") + 1) " only"; r = substr(r, 1, index(r, ":") - 1) }
+  return r " qps" l
+}
 # The labels that occur for a (server, kind), most frequent first, with counts.
 function limits(key,    out, l, best, bl, done, k, p) {
   out = ""
@@ -81,7 +90,7 @@ END {
   print hdr; print sep
   for (j = 1; j <= NK; j++) {
     k = KORD[j]; if (k == "sat") continue
-    line = "| " substr(k, 5) " qps |"
+    line = "| " klabel(k) " |"
     for (i = 1; i <= ns; i++) line = line sprintf(" %.2f |", median(V[S[i], k, "cpu"]))
     if (has_g) for (i = 1; i <= ns; i++) if (S[i] != "gslbd") {
       pc = median(V[S[i], k, "cpu"]); line = line (pc > 0 ? sprintf(" %.2f |", median(V["gslbd", k, "cpu"]) / pc) : " – |")
@@ -90,11 +99,16 @@ END {
   }
   print ""
   if (has_g) {
-    for (i = 1; i <= ns; i++) if (S[i] == "gdnsd") {
-      for (j = 1; j <= NK; j++) {
-        k = KORD[j]; if (k == "sat") continue
-        r = median(V["gslbd", k, "cpu"]) / median(V["gdnsd", k, "cpu"])
-        printf "Target gslbd ÷ gdnsd ≤ 0.80 at %s qps: **%.2f — %s**.  \n", substr(k, 5), r, (r <= 0.8 ? "met" : "not met")
+    nt = split(TARGETS == "" ? "gdnsd:0.80" : TARGETS, TG, " ")
+    for (t = 1; t <= nt; t++) {
+      peer = substr(TG[t], 1, index(TG[t], ":") - 1); lim = substr(TG[t], index(TG[t], ":") + 1) + 0
+      for (i = 1; i <= ns; i++) if (S[i] == peer) {
+        for (j = 1; j <= NK; j++) {
+          k = KORD[j]; if (k == "sat") continue
+          pc = median(V[peer, k, "cpu"]); if (!(pc > 0) || !(("gslbd" SUBSEP k) in NR_R)) continue
+          r = median(V["gslbd", k, "cpu"]) / pc
+          printf "Target gslbd ÷ %s ≤ %.2f at %s: **%.2f — %s**.  \n", peer, lim, klabel(k), r, (r <= lim ? "met" : "not met")
+        }
       }
     }
   } else {
@@ -110,7 +124,7 @@ END {
   print hdr; print sep
   for (j = 1; j <= NK; j++) {
     k = KORD[j]; if (k == "sat") continue
-    line = "| " substr(k, 5) " qps |"
+    line = "| " klabel(k) " |"
     for (i = 1; i <= ns; i++) line = line sprintf(" %.2f |", median(V[S[i], k, "cpuirq"]))
     if (has_g) for (i = 1; i <= ns; i++) if (S[i] != "gslbd") {
       pc = median(V[S[i], k, "cpuirq"]); line = line (pc > 0 ? sprintf(" %.2f |", median(V["gslbd", k, "cpuirq"]) / pc) : " – |")
@@ -121,7 +135,7 @@ END {
 
   for (j = 1; j <= NK; j++) {
     k = KORD[j]; if (k == "sat") continue
-    printf "## Fixed rate: %s qps offered\n\n", substr(k, 5)
+    printf "## Fixed rate: %s offered\n\n", klabel(k)
     print "| server | CPU µs/query (median) | min – max | spread | schedstat µs/q | irq+softirq µs/q | achieved qps | p50 µs | p99 µs | p99.9 µs | server process | dnsperf | limited by |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for (i = 1; i <= ns; i++) {

@@ -1,7 +1,9 @@
 // The selector: a pure function from (service, client, health view, RNG) to
 // the addresses to answer, their TTL and the ECS scope. One file per policy
 // (failover.cpp, weighted.cpp, geo_policy.cpp, proximity.cpp, latency.cpp,
-// all.cpp); shared steps in pool_state.cpp, members.cpp, locate.cpp.
+// all.cpp); shared steps in pool_state.cpp, members.cpp, locate.cpp; the
+// flow (family rule, TTL, when_all_down) in select.cpp; explain text in
+// trace.cpp. The rules, caps and ECS scope: docs/policies.md.
 // On the query path: no allocation, no locks, no logging. A Trace, when
 // asked for (gslbadm explain), records why, and may allocate.
 #pragma once
@@ -59,7 +61,8 @@ struct TracePool {
   std::string pool;
   std::string region;
   std::string state;  // "up", "down (1/3 healthy, min 2)", "drained", "failed", "no IPv6 member"
-  double distance_km = -1;  // -1 when not computed
+  double distance_km = -1;  // great-circle km from the client; -1 when its location is unknown
+  double bias_km = 0;       // the link's bias (proximity/latency rank by distance - bias)
   double latency_ms = -1;   // latency policy: estimated latency
   double load = -1;         // latency policy: reported load 0..1
   uint32_t weight = 0;

@@ -7,6 +7,7 @@ namespace testsupport {
 
 GslbdRunner::GslbdRunner(GslbdOptions options) : db_(dir_ / "gslb.db") {
   create_store(options.zones);
+  if (options.setup) options.setup(db_);
   process_ = std::make_unique<Process>(gslbd_argv(options));
   const auto ready = process_->wait_for_line("event=ready", options.ready_timeout);
   if (!ready)

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,9 @@ struct GslbdOptions {
   int tcp_idle_timeout_ms = 0;    // 0: gslbd's default
   int max_tcp_connections = 0;    // 0: gslbd's default
   std::vector<std::string> extra_args{};
+  // Runs on the store after the zones are imported, before gslbd starts
+  // (e.g. to write GSLB configuration or health rows).
+  std::function<void(const std::filesystem::path& db)> setup{};
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(15);
 };
 

@@ -1,11 +1,13 @@
 // The query path never allocates: count every operator new while the
-// responder answers a mix of questions, and require zero.
+// responder answers a mix of questions, and while the selector chooses for
+// every policy, and require zero.
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <new>
 
+#include "tests/unit/selector_fixture.h"
 #include "tests/unit/snapshot_fixture.h"
 
 namespace {
@@ -67,4 +69,76 @@ ns.sub.example.test. 3600 IN A 192.0.2.77
                                round % 2 ? server::Transport::kTcp : server::Transport::kUdp) > 0;
   CHECK(g_allocations.load() - before == 0);
   CHECK(answered == 100 * queries.size());
+}
+
+TEST_CASE("the selector allocates nothing without a trace") {
+  using namespace selfix;
+  testsupport::TempDir dir("gslb-noalloc");
+  auto opened = geo::GeoDb::open(make_test_mmdb(dir));
+  REQUIRE(opened);
+  const std::unique_ptr<geo::GeoDb> geodb = std::move(*opened);
+
+  TableSpec spec;
+  spec.regions = {{"us-east", 40.7, -74.0, "NA", "US"},
+                  {"eu-central", 50.1, 8.7, "EU", "DE"},
+                  {"ap-northeast", 35.7, 139.7, "AS", "JP"}};
+  spec.pools = {{"us", "us-east", {"192.0.2.1", "192.0.2.11", "2001:db8::1"}},
+                {"eu", "eu-central", {"192.0.2.2", "2001:db8::2"}},
+                {"ap", "ap-northeast", {"192.0.2.3"}}};
+  for (zones::Policy policy :
+       {zones::Policy::kFailover, zones::Policy::kWeighted, zones::Policy::kGeo,
+        zones::Policy::kProximity, zones::Policy::kLatency, zones::Policy::kAll}) {
+    for (zones::WhenAllDown down : {zones::WhenAllDown::kFailOpen, zones::WhenAllDown::kFallback}) {
+      ServiceSpec svc;
+      svc.name = "s" + std::to_string(spec.services.size()) + ".gslb.test.";
+      svc.policy = policy;
+      svc.links = {{"us", 1, 1}, {"eu", 2, 2}, {"ap", 3, 1, 100}};
+      svc.max_answers = 2;
+      svc.when_all_down = down;
+      svc.fallback = {"198.51.100.99", "2001:db8::99"};
+      svc.affinity = zones::Affinity::kSubnet;
+      svc.geo = {{"cidr:10.0.0.0/8", {"ap"}}, {"country:DE", {"eu"}}, {"default", {"us", "eu"}}};
+      svc.overrides = {{"10.1.0.0/16", "eu-central"}};
+      spec.services.push_back(svc);
+    }
+  }
+  spec.overrides = {{"172.16.0.0/12", "ap-northeast"}};
+  Fixture fx(spec);
+  fx.health("us", "192.0.2.1", HealthState::kUp, 12000, 300);
+  fx.health("eu", "192.0.2.2", HealthState::kUp, 8000, 950);
+  const server::Client clients[] = {client("198.51.100.7"),     client("203.0.113.0", 24),
+                                    client("2001:db8:1::", 56), client("10.1.2.0", 24),
+                                    client("172.16.9.9"),       client("192.168.1.1")};
+  server::Rng rng(1);
+  server::SelectorEnv env{.table = &fx.table, .geodb = geodb.get(), .rng = &rng};
+  auto run_all = [&] {
+    size_t answered = 0;
+    for (const auto& service : fx.table.services)
+      for (const auto& c : clients)
+        for (uint16_t qtype : {kA, kAAAA}) answered += server::select(service, qtype, c, env).count;
+    return answered;
+  };
+  const long before = g_allocations.load();
+  size_t answered = 0;
+  for (int round = 0; round < 20; ++round) {
+    // Healthy, then the nearest and first pools down (spread, failover),
+    // then everything down (fail-open and fallback).
+    const HealthState us = round % 3 == 0 ? HealthState::kUp : HealthState::kDown;
+    const HealthState rest = round % 3 == 2 ? HealthState::kDown : HealthState::kUnknown;
+    fx.table.health[fx.member("us", "2001:db8::1")].state.store(static_cast<uint8_t>(us));
+    fx.table.health[fx.member("us", "192.0.2.11")].state.store(static_cast<uint8_t>(us));
+    for (const char* p : {"eu", "ap"})
+      for (uint32_t m = fx.table.pools[fx.pool_index(p)].members_begin;
+           m < fx.table.pools[fx.pool_index(p)].members_begin +
+                   fx.table.pools[fx.pool_index(p)].member_count;
+           ++m)
+        fx.table.health[m].state.store(static_cast<uint8_t>(rest));
+    answered += run_all();
+  }
+  CHECK(g_allocations.load() - before == 0);
+  CHECK(answered > 0);
+
+  server::Trace trace;  // with a trace it may allocate, and says why
+  server::select(fx.table.services[0], kA, clients[0], env, &trace);
+  CHECK_FALSE(trace.rule.empty());
 }
