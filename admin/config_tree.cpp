@@ -143,8 +143,10 @@ class YamlReader {
  private:
   nlohmann::json convert_map(const YAML::Node& node, const std::string& path, size_t depth) {
     nlohmann::json object = nlohmann::json::object();
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+    // yaml-cpp's iterator yields its key/value pair by value: take copies
+    // (Node is a handle), never references into that temporary.
+    for (const auto& entry : node) {
+      const YAML::Node key = entry.first;
       const int line = key.Mark().line >= 0 ? key.Mark().line + 1 : 0;
       if (!key.IsScalar()) {
         tree_.errors.push_back(
@@ -163,7 +165,7 @@ class YamlReader {
         continue;
       }
       if (line > 0) tree_.lines[p] = line;
-      object[name] = convert(it->second, p, depth + 1);
+      object[name] = convert(entry.second, p, depth + 1);
     }
     return object;
   }

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace geo {
@@ -27,6 +28,18 @@ bool read_double(MMDB_entry_s* entry, const char* key, double& out) {
   return true;
 }
 
+// A direct-mapped cache of decoded records, per thread (no locks), keyed by
+// (database id, record offset). Static TLS: no allocation on first use.
+struct CachedRecord {
+  uint64_t db_id = 0;
+  uint32_t offset = 0;
+  Location location;
+};
+constexpr uint32_t kCacheSlots = 1024;
+thread_local CachedRecord t_cache[kCacheSlots];
+
+std::atomic<uint64_t> g_next_db_id{1};
+
 }  // namespace
 
 zones::Result<std::unique_ptr<GeoDb>> GeoDb::open(const std::string& path) {
@@ -39,6 +52,7 @@ zones::Result<std::unique_ptr<GeoDb>> GeoDb::open(const std::string& path) {
   }
   db->open_ = true;
   db->path_ = path;
+  db->id_ = g_next_db_id.fetch_add(1, std::memory_order_relaxed);
   return db;
 }
 
@@ -64,14 +78,26 @@ Location GeoDb::lookup(uint16_t family, const uint8_t* address) const {
       MMDB_lookup_sockaddr(mmdb, reinterpret_cast<const sockaddr*>(&ss), &error);
   Location loc;
   if (error != MMDB_SUCCESS || !result.found_entry) return loc;
-  loc.found = true;
+  CachedRecord& slot = t_cache[(result.entry.offset * 2654435761u) >> 22];
+  if (slot.db_id != id_ || slot.offset != result.entry.offset) {
+    slot.location = decode(&result.entry);
+    slot.db_id = id_;
+    slot.offset = result.entry.offset;
+  }
+  loc = slot.location;
   // An IPv4 address in an IPv6 database matched an IPv6 network (::a.b.c.d/N).
   const int v4_in_v6 = family == 1 && mmdb_.metadata.ip_version == 6 ? 96 : 0;
   loc.prefix_len = static_cast<uint8_t>(result.netmask >= v4_in_v6 ? result.netmask - v4_in_v6 : 0);
-  copy_code(&result.entry, loc.continent, "continent", "code");
-  copy_code(&result.entry, loc.country, "country", "iso_code");
-  loc.has_coordinates = read_double(&result.entry, "latitude", loc.latitude) &&
-                        read_double(&result.entry, "longitude", loc.longitude);
+  return loc;
+}
+
+Location GeoDb::decode(MMDB_entry_s* entry) const {
+  Location loc;
+  loc.found = true;
+  copy_code(entry, loc.continent, "continent", "code");
+  copy_code(entry, loc.country, "country", "iso_code");
+  loc.has_coordinates = read_double(entry, "latitude", loc.latitude) &&
+                        read_double(entry, "longitude", loc.longitude);
   return loc;
 }
 

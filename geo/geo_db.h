@@ -1,6 +1,9 @@
 // Client location from a MaxMind DB (GeoIP2/GeoLite2 City or Country, or
 // DB-IP lite files in the same schema), memory-mapped by libmaxminddb.
 // Lookups read fixed fields into a fixed struct: no allocation, no locks.
+// Decoding a record's fields (map walks with string compares, slow on full
+// GeoLite2 City records) is cached per thread by the record's offset: many
+// networks share one record, so a query usually costs just the tree walk.
 #pragma once
 
 #include <maxminddb.h>
@@ -44,9 +47,12 @@ class GeoDb {
 
  private:
   GeoDb() = default;
+  Location decode(MMDB_entry_s* entry) const;
+
   MMDB_s mmdb_{};
   std::string path_;
   bool open_ = false;
+  uint64_t id_ = 0;  // unique per opened database: keys the per-thread decode cache
 };
 
 }  // namespace geo

@@ -11,8 +11,9 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "admin/config_plan.h"
 #include "zones/gslb_json.h"
@@ -66,33 +67,74 @@ std::string one_decimal(int64_t value, int64_t unit) {
 // "pools[1].members[2].address" -> "member/us-east/192.0.2.300 address": the store names a
 // problem by its path in the desired state, which the operator never saw; name the object as
 // the command line and the audit log do. Paths that do not resolve are kept as they are.
+// Reads "[N]" at `at`, moving past it; false when it is not there.
+bool read_index(std::string_view text, size_t& at, size_t& index) {
+  if (at >= text.size() || text[at] != '[') return false;
+  const size_t close = text.find(']', at);
+  if (close == std::string_view::npos || close == at + 1) return false;
+  index = 0;
+  for (size_t k = at + 1; k < close; ++k) {
+    if (text[k] < '0' || text[k] > '9') return false;
+    index = index * 10 + static_cast<size_t>(text[k] - '0');
+  }
+  at = close + 1;
+  return true;
+}
+
+// "KIND[i]", "pools[i].members[j]", each optionally followed by ".rest".
+struct ParsedPath {
+  std::string kind;
+  size_t index = 0;
+  std::optional<size_t> member;
+  std::optional<std::string> rest;
+};
+
+std::optional<ParsedPath> parse_path(std::string_view path) {
+  ParsedPath p;
+  const size_t bracket = path.find('[');
+  if (bracket == std::string_view::npos) return std::nullopt;
+  p.kind = std::string(path.substr(0, bracket));
+  size_t at = bracket;
+  if (!read_index(path, at, p.index)) return std::nullopt;
+  constexpr std::string_view kMembers = ".members";
+  size_t j = 0;
+  if (p.kind == "pools" && path.substr(at).starts_with(kMembers)) {
+    size_t after = at + kMembers.size();
+    if (read_index(path, after, j)) {
+      p.member = j;
+      at = after;
+    }
+  }
+  if (at == path.size()) return p;
+  if (path[at] != '.' || at + 1 == path.size()) return std::nullopt;
+  p.rest = std::string(path.substr(at + 1));
+  return p;
+}
+
 std::string object_path(const std::string& path, const zones::GslbConfig& config) {
-  static const std::regex kPath(
-      R"(^(monitors|regions|pools|services|overrides)\[(\d+)\](\.members\[(\d+)\])?(\.(.*))?$)");
-  std::smatch m;
-  if (!std::regex_match(path, m, kPath)) return path;
-  const std::string kind = m[1];
-  const size_t i = std::stoul(m[2]);
+  const auto m = parse_path(path);
+  if (!m) return path;
+  const size_t i = m->index;
   std::string object;
   auto name_in = [&](const auto& items, const char* prefix) {
     if (i < items.size()) object = prefix + items[i].name;
   };
-  if (kind == "monitors") name_in(config.monitors, "monitor/");
-  if (kind == "regions") name_in(config.regions, "region/");
-  if (kind == "services") name_in(config.services, "service/");
-  if (kind == "overrides" && i < config.overrides.size()) {
+  if (m->kind == "monitors") name_in(config.monitors, "monitor/");
+  if (m->kind == "regions") name_in(config.regions, "region/");
+  if (m->kind == "services") name_in(config.services, "service/");
+  if (m->kind == "overrides" && i < config.overrides.size()) {
     object = "override/" + config.overrides[i].network;
   }
-  if (kind == "pools" && i < config.pools.size()) {
+  if (m->kind == "pools" && i < config.pools.size()) {
     const zones::Pool& pool = config.pools[i];
     object = "pool/" + pool.name;
-    if (m[4].matched) {
-      const size_t j = std::stoul(m[4]);
+    if (m->member) {
+      const size_t j = *m->member;
       object = j < pool.members.size() ? member_object(pool.name, pool.members[j].address) : "";
     }
   }
   if (object.empty() || object.back() == '/') return path;
-  return m[6].matched ? object + " " + m[6].str() : object;
+  return m->rest ? object + " " + *m->rest : object;
 }
 
 int report_named(const zones::Error& error, const zones::GslbConfig& desired) {
