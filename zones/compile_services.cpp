@@ -1,47 +1,14 @@
 // GslbConfig -> ServiceTable: names become indices, addresses become bytes,
 // links are sorted by priority, geo entries and overrides become Networks.
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <unordered_map>
 
 #include "zones/compile.h"
+#include "zones/gslb_internal.h"
 
 namespace zones {
 namespace {
-
-// Parses "192.0.2.1" / "2001:db8::1" into family (1|2) and address bytes.
-bool parse_address(const std::string& text, uint8_t& family, uint8_t* address) {
-  if (inet_pton(AF_INET, text.c_str(), address) == 1) {
-    family = 1;
-    return true;
-  }
-  if (inet_pton(AF_INET6, text.c_str(), address) == 1) {
-    family = 2;
-    return true;
-  }
-  return false;
-}
-
-// "NET/LEN" (or a bare address, as a host route) into a Network.
-bool parse_network(std::string_view text, Network& net) {
-  const size_t slash = text.find('/');
-  const std::string addr(text.substr(0, slash));
-  if (!parse_address(addr, net.family, net.address)) return false;
-  const unsigned max = net.family == 1 ? 32 : 128;
-  unsigned len = max;
-  if (slash != std::string_view::npos) {
-    const std::string_view digits = text.substr(slash + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), len);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || len > max) return false;
-  }
-  net.prefix_len = static_cast<uint8_t>(len);
-  for (unsigned bit = len; bit < max; ++bit)
-    net.address[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
-  return true;
-}
 
 // Two-letter codes as MaxMind writes them: upper case.
 void copy_code(const std::string& from, char (&to)[3]) {
@@ -101,7 +68,7 @@ class ServiceCompiler {
     const uint32_t pool_index = static_cast<uint32_t>(t_.pools.size());
     for (const Member& m : p.members) {
       CompiledMember cm;
-      if (!parse_address(m.address, cm.family, cm.address))
+      if (!gslb::address_bytes(m.address, cm.family, cm.address))
         return std::unexpected(bad("member/" + p.name + "/" + m.address, "bad address"));
       cm.weight = m.weight;
       cm.admin = m.admin;
@@ -134,7 +101,7 @@ class ServiceCompiler {
     c.fallback_begin = static_cast<uint32_t>(t_.fallback.size());
     for (const std::string& text : s.fallback) {
       CompiledMember m;
-      if (!parse_address(text, m.family, m.address))
+      if (!gslb::address_bytes(text, m.family, m.address))
         return std::unexpected(bad(where, "bad fallback address " + text));
       m.label = "fallback " + text;
       t_.fallback.push_back(std::move(m));
@@ -202,8 +169,9 @@ class ServiceCompiler {
     } else if (m.starts_with("continent:") && m.size() == 12) {
       g.kind = GeoMatchKind::kContinent;
       copy_code(match.substr(10), g.code);
-    } else if (m.starts_with("cidr:") && parse_network(m.substr(5), g.network)) {
+    } else if (auto net = m.starts_with("cidr:") ? gslb::network_of(m.substr(5)) : std::nullopt) {
       g.kind = GeoMatchKind::kCidr;
+      g.network = *net;
     } else {
       return false;
     }
@@ -212,11 +180,11 @@ class ServiceCompiler {
 
   Result<void> add_overrides(const std::vector<CidrOverride>& list, const std::string& where) {
     for (const CidrOverride& o : list) {
-      CompiledOverride c;
+      const auto net = gslb::network_of(o.network);
       const auto region = region_index_.find(o.region);
-      if (!parse_network(o.network, c.network) || region == region_index_.end())
+      if (!net || region == region_index_.end())
         return std::unexpected(bad(where, "bad override " + o.network + " -> " + o.region));
-      c.region = region->second;
+      CompiledOverride c{*net, region->second};
       t_.overrides.push_back(c);
     }
     return {};

@@ -13,6 +13,7 @@
 #include "zones/gslb_store.h"
 #include "zones/model.h"
 #include "zones/result.h"
+#include "zones/service_table.h"
 
 namespace zones::gslb {
 
@@ -60,6 +61,11 @@ struct ParsedNetwork {
   bool host_bits = false;
 };
 std::optional<ParsedNetwork> parse_network(std::string_view text);
+
+// The binary forms the snapshot compiler needs: family 1 (IPv4) or 2 (IPv6)
+// as in ECS, and the address octets (16 bytes of room).
+bool address_bytes(std::string_view text, uint8_t& family, uint8_t* bytes);
+std::optional<Network> network_of(std::string_view text);  // host bits cleared
 
 // Why a canonical address cannot be handed to clients (unspecified, multicast, broadcast,
 // IPv4-mapped), or nullptr when it can.

@@ -86,4 +86,23 @@ std::optional<ParsedNetwork> parse_network(std::string_view text) {
   return out;
 }
 
+bool address_bytes(std::string_view text, uint8_t& family, uint8_t* bytes) {
+  auto parsed = parse_address(text);
+  if (!parsed) return false;
+  family = parsed->family == AF_INET ? 1 : 2;
+  std::memcpy(bytes, parsed->bytes, family == 1 ? 4 : 16);
+  return true;
+}
+
+std::optional<Network> network_of(std::string_view text) {
+  auto parsed = parse_network(text);
+  if (!parsed) return std::nullopt;
+  const std::string_view canonical = parsed->text;
+  const size_t slash = canonical.find('/');
+  Network net;
+  if (!address_bytes(canonical.substr(0, slash), net.family, net.address)) return std::nullopt;
+  net.prefix_len = static_cast<uint8_t>(std::stoi(std::string(canonical.substr(slash + 1))));
+  return net;
+}
+
 }  // namespace zones::gslb
