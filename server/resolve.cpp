@@ -87,10 +87,9 @@ class InAnswer {
     const Client client =
         client_for_query(q_, ctx_.peer, cfg_.ecs_max_prefix_v4, cfg_.ecs_max_prefix_v6);
     const SelectorEnv env{&snap_.services, cfg_.geodb, &ctx_.rng};
-    Selection sel;
     for (uint16_t type : {rtype::kA, rtype::kAaaa}) {
       if (q_.qtype != rtype::kAny && q_.qtype != type) continue;
-      sel = select(service, type, client, env);
+      const Selection sel = select(service, type, client, env);
       o_.ecs_scope = std::max(o_.ecs_scope, sel.scope_prefix);
       if (sel.count == 0) continue;
       for (uint32_t i = 0; i < sel.count; ++i)

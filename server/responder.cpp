@@ -27,11 +27,10 @@ size_t opt_size(const ParsedQuery& q) {
 // depends on: 0 for static answers, the selector's for services (RFC 7871
 // §7.2.1).
 size_t add_opt(const ResponderConfig& cfg, const ParsedQuery& q, const Outcome& o, uint8_t* at) {
-  const uint16_t rcode = o.rcode;
   at[0] = 0;
   put16(at + 1, rtype::kOpt);
   put16(at + 3, cfg.max_udp_payload);
-  at[5] = static_cast<uint8_t>(rcode >> 4);
+  at[5] = static_cast<uint8_t>(o.rcode >> 4);
   at[6] = 0;  // version
   at[7] = q.dnssec_ok ? 0x80 : 0;
   at[8] = 0;
