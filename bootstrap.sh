@@ -13,7 +13,7 @@ PACKAGES=(
   libldns-dev ldnsutils libuv1-dev libsqlite3-dev sqlite3
   libmaxminddb-dev libmaxmind-db-writer-perl
   libcli11-dev doctest-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev openssl python3
   dnsutils knot-dnsutils knot nsd gdnsd dnsperf
   pdns-server pdns-backend-bind pdns-backend-geoip   # bench/dynamic.sh's reference server
 )

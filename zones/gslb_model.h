@@ -22,6 +22,7 @@ enum class AdminState : uint8_t { kEnabled, kDrain, kFail };
 enum class Policy : uint8_t { kFailover, kWeighted, kGeo, kProximity, kLatency, kAll };
 enum class WhenAllDown : uint8_t { kFailOpen, kNodata, kFallback };
 enum class Affinity : uint8_t { kNone, kSubnet };
+enum class HealthState : uint8_t { kUnknown, kUp, kDown };
 
 struct Region {
   std::string name;
@@ -35,15 +36,33 @@ struct Monitor {
   std::string name;
   std::string type;  // http | https | tcp | dns
   uint16_t port = 0;
+  // http/https
+  std::string method = "GET";  // GET | HEAD
   std::string path = "/";
   std::string host;  // Host header and SNI; empty = the member's address
   std::vector<uint16_t> expect_status{200};
-  std::optional<std::string> expect_body;
+  std::optional<std::string> expect_body;  // substring of the body
+  bool tls_verify = true;                  // https: verify the certificate chain and name
+  std::optional<std::string> ca_file;      // https: trust these CAs instead of the system's
+  bool follow_redirects = false;           // 3xx are answers unless this is set
+  // Load, 0..1 (1 = saturated), read from the response: a dotted JSON path in
+  // the body ("stats.load") or a header ("X-Load"); at most one of the two.
+  std::optional<std::string> load_field;
+  std::optional<std::string> load_header;
+  // dns: a query for query_name/query_type over UDP; up when the rcode is
+  // expect_rcode and (with expect_answer) the answer section is not empty.
+  std::optional<std::string> query_name;
+  std::string query_type = "A";
+  std::string expect_rcode = "NOERROR";
+  bool expect_answer = true;
+  // Scheduling.
   uint32_t interval_ms = 1000;
   uint32_t timeout_ms = 800;  // < interval_ms
   uint32_t rise = 2;
   uint32_t fall = 2;
-  std::optional<std::string> load_field;  // JSON field of the response body, 0..1
+  std::optional<uint32_t> jitter_ms;  // each probe starts up to this much early or late;
+                                      // unset = interval / 10
+  uint32_t max_concurrent = 0;        // probes of this monitor in flight at once; 0 = no cap
 };
 
 struct Member {
@@ -95,6 +114,9 @@ struct Service {
   Affinity affinity = Affinity::kNone;  // weighted only
   uint32_t tolerance_ms = 20;           // latency only
   double load_threshold = 0.9;          // latency: pools reporting more load shed traffic
+  // A member no fresh health report speaks for (no monitor, healthd down,
+  // reports stale): kUp answers it (fail-open, the default), kDown does not.
+  HealthState when_unknown = HealthState::kUp;
   std::vector<ServicePool> pools;
   std::vector<GeoEntry> geo;            // geo policy
   std::vector<CidrOverride> overrides;  // this service only; before the global ones
@@ -109,7 +131,6 @@ struct GslbConfig {
 };
 
 // Health as written by gslb-healthd (or by tests), per member and vantage.
-enum class HealthState : uint8_t { kUnknown, kUp, kDown };
 
 struct HealthRow {
   std::string pool;  // identifies the member with `address`
@@ -124,6 +145,17 @@ struct HealthRow {
   int64_t changed_at_ms = 0;
   std::string reason;
   int64_t seq = 0;  // filled when read from the store
+};
+
+// A health daemon's heartbeat (like an etcd lease): while a vantage keeps
+// beating, its rows stand as current even when they were written long ago
+// (healthd writes a row only when something changed). A report's age is
+// now - max(row.checked_at_ms, vantage.seen_at_ms).
+struct Vantage {
+  std::string name;
+  int64_t seen_at_ms = 0;     // last heartbeat
+  int64_t started_at_ms = 0;  // when this daemon started
+  std::string version;
 };
 
 // Text forms, as in the config file, the CLI and the API.

@@ -73,7 +73,11 @@ class GslbStore {
 
   // Health: upserts rows by (member, vantage); each row gets a fresh seq. A
   // row names its member by member_id, or by pool + address when that is 0.
-  Result<void> write_health(const std::vector<HealthRow>& rows);
+  // With `beat`, the vantage's heartbeat is written in the same transaction
+  // (so a heartbeat never vouches for rows that failed to be written).
+  Result<void> write_health(const std::vector<HealthRow>& rows, const Vantage* beat = nullptr);
+  // Every vantage that has ever beaten, by name.
+  Result<std::vector<Vantage>> vantages();
   // Rows with seq > `after_seq`, ordered by seq (gslbd reads only what changed).
   Result<std::vector<HealthRow>> health_since(int64_t after_seq);
 
