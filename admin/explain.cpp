@@ -198,7 +198,7 @@ zones::Result<ExplainResult> explain(zones::Db& db, const ExplainRequest& reques
   }
   auto snap = server::load_snapshot(db, 1);
   if (!snap) return std::unexpected(snap.error());
-  server::HealthView health;
+  server::HealthView health(request.health_quorum);
   zones::GslbStore store(db);
   if (auto polled = health.poll(store); !polled) return std::unexpected(polled.error());
   health.apply((*snap)->services, zones::unix_ms());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "server/health_view.h"
 #include "server/selector/selector.h"
 #include "zones/db.h"
 #include "zones/result.h"
@@ -23,7 +24,8 @@ struct ExplainRequest {
   std::string geoip;               // MaxMind DB file, as given to gslbd --geoip; empty = none
   uint8_t ecs_max_prefix_v4 = 24;
   uint8_t ecs_max_prefix_v6 = 56;
-  uint64_t seed = 1;  // the random choices (weighted policies) are made with this seed
+  uint64_t seed = 1;             // the random choices (weighted policies) are made with this seed
+  server::Quorum health_quorum;  // as gslbd's --health-quorum
 };
 
 struct ExplainResult {

@@ -1,2 +1,56 @@
-// gslb-healthd (being built; see healthd/README.md).
-int main() { return 2; }
+// gslb-healthd: probes every pool member with its pool's monitor and writes
+// the verdicts to the store for gslbd (see healthd/README.md).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "healthd/daemon.h"
+#include "zones/log.h"
+
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "local";
+  std::string text(name);
+  return text.substr(0, text.find('.'));  // the short name
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  healthd::DaemonOptions options;
+  options.vantage = host_name();
+  std::string log_level = "info";
+  CLI::App app{"gslb-healthd: probes the regional load balancers and records their health"};
+  app.add_option("--db", options.db, "SQLite store shared with gslbd (gslbadm --db FILE init)")
+      ->required();
+  app.add_option("--vantage", options.vantage,
+                 "Name of this vantage point; several daemons (one per place) report on the "
+                 "same members and gslbd combines them")
+      ->capture_default_str()
+      ->check([](const std::string& name) { return healthd::vantage_name_problem(name); });
+  app.add_option("--max-concurrent", options.max_concurrent,
+                 "Probes in flight at once over all monitors; more wait their turn")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--config-poll", options.config_poll_ms,
+                 "Milliseconds between checks of the store for configuration changes")
+      ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
+  app.add_option("--stats-interval", options.stats_interval_ms,
+                 "Milliseconds between healthd_stats log lines (0 = none)")
+      ->check(CLI::Range(0, 3600000))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "debug | info | warn | error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.set_version_flag("--version", std::string("gslb-healthd ") + GSLB_VERSION);
+  CLI11_PARSE(app, argc, argv);
+  zones::LogLevel level;
+  zones::parse_log_level(log_level, level);
+  zones::set_log_level(level);
+  return healthd::run_daemon(options);
+}

@@ -34,6 +34,14 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
                  "Answer version.bind/version.server CH TXT with this");
   app.add_option("--geoip", s.geoip,
                  "MaxMind DB (GeoIP2/GeoLite2 City or Country) for client locations");
+  app.add_option("--health-quorum", s.health_quorum,
+                 "Fresh vantage reports saying down that make a member down: majority | any | "
+                 "all | N")
+      ->check([](const std::string& text) {
+        return server::parse_quorum(text) ? std::string()
+                                          : "must be majority, any, all or a number >= 1";
+      })
+      ->capture_default_str();
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -102,7 +110,7 @@ int serve(GslbdSettings& s) {
     if (!addr) return fail(addr.error().text());
     addrs.push_back(*addr);
   }
-  auto feed = server::SnapshotFeed::open(s.db);
+  auto feed = server::SnapshotFeed::open(s.db, *server::parse_quorum(s.health_quorum));
   if (!feed)
     return fail(feed.error().where == "--db" ? feed.error().text()
                                              : "--db " + s.db + ": " + feed.error().message);

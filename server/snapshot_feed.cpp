@@ -25,7 +25,7 @@ zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generati
   return zones::compile_snapshot(*zones, *gslb, generation);
 }
 
-zones::Result<SnapshotFeed> SnapshotFeed::open(const std::string& db_path) {
+zones::Result<SnapshotFeed> SnapshotFeed::open(const std::string& db_path, Quorum quorum) {
   if (!std::filesystem::exists(db_path))
     return zones::fail(
         zones::ErrorCode::kNotFound, "--db",
@@ -33,7 +33,7 @@ zones::Result<SnapshotFeed> SnapshotFeed::open(const std::string& db_path) {
   auto db = zones::Db::open(db_path, {zones::OpenMode::kExisting});
   if (!db) return std::unexpected(db.error());
   if (auto migrated = zones::migrate(*db); !migrated) return std::unexpected(migrated.error());
-  return SnapshotFeed(std::move(*db));
+  return SnapshotFeed(std::move(*db), quorum);
 }
 
 zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
@@ -52,6 +52,7 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
   // Workers must never see a new snapshot's members as "unknown" for a
   // moment: health goes in before publication.
   current_health_target_ = *snap;
+  health_.reset();  // re-read every row: deleted members' reports must not linger
   refresh_health(true);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)

@@ -26,8 +26,9 @@ zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generati
 
 class SnapshotFeed {
  public:
-  // Opens the store (it must exist), migrating an older schema.
-  static zones::Result<SnapshotFeed> open(const std::string& db_path);
+  // Opens the store (it must exist), migrating an older schema. `quorum`
+  // combines several vantages' reports on a member (health_view.h).
+  static zones::Result<SnapshotFeed> open(const std::string& db_path, Quorum quorum = {});
 
   // Builds the first snapshot; gslbd refuses to start without one.
   zones::Result<zones::SnapshotPtr> build_initial();
@@ -37,9 +38,11 @@ class SnapshotFeed {
   bool poll(const std::vector<Worker*>& workers);
 
   uint64_t generation() const { return current_ ? current_->generation : 0; }
+  // Member state counts and report ages as of the last health apply (metrics).
+  const HealthSummary& health_summary() const { return health_.summary(); }
 
  private:
-  explicit SnapshotFeed(zones::Db db) : db_(std::move(db)) {}
+  SnapshotFeed(zones::Db db, Quorum quorum) : db_(std::move(db)), health_(quorum) {}
   zones::Result<zones::SnapshotPtr> build();
   void refresh_health(bool force);
   void retire_unused(const std::vector<Worker*>& workers);

@@ -95,6 +95,7 @@ class ServiceCompiler {
     c.affinity = s.affinity;
     c.tolerance_ms = s.tolerance_ms;
     c.load_threshold = s.load_threshold;
+    c.unknown_is_up = s.when_unknown != HealthState::kDown;
     const std::string where = "service/" + s.name;
     if (auto r = add_links(s, c, where); !r) return r;
     if (auto r = add_geo(s, c, where); !r) return r;

@@ -40,9 +40,23 @@ Result<int64_t> member_of(Db& db, const HealthRow& row, const std::string& where
               "no member " + address + " in pool \"" + row.pool + "\"");
 }
 
+Result<void> write_beat(Db& db, const Vantage& beat) {
+  if (beat.name.empty()) return fail(ErrorCode::kInvalid, "vantage.name", "must not be empty");
+  auto stmt = db.prepare(
+      "INSERT INTO vantage (name, seen_at, started_at, version) "
+      "VALUES (:name, :seen, :started, :version) ON CONFLICT (name) DO UPDATE SET "
+      "seen_at = excluded.seen_at, started_at = excluded.started_at, version = excluded.version");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(":name", beat.name)
+      .bind(":seen", beat.seen_at_ms)
+      .bind(":started", beat.started_at_ms)
+      .bind(":version", beat.version);
+  return stmt->run();
+}
+
 }  // namespace
 
-Result<void> GslbStore::write_health(const std::vector<HealthRow>& rows) {
+Result<void> GslbStore::write_health(const std::vector<HealthRow>& rows, const Vantage* beat) {
   auto tx = Transaction::begin(db_, TxMode::kWrite);
   if (!tx) return std::unexpected(tx.error());
   std::vector<Error> errors;
@@ -90,7 +104,24 @@ Result<void> GslbStore::write_health(const std::vector<HealthRow>& rows) {
     }
     if (auto ok = stmt->run(); !ok) return ok;
   }
+  if (beat != nullptr) {
+    if (auto ok = write_beat(db_, *beat); !ok) return ok;
+  }
   return tx->commit();
+}
+
+Result<std::vector<Vantage>> GslbStore::vantages() {
+  auto tx = Transaction::begin(db_, TxMode::kRead);
+  if (!tx) return std::unexpected(tx.error());
+  auto stmt = db_.prepare("SELECT name, seen_at, started_at, version FROM vantage ORDER BY name");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<Vantage> out;
+  while (true) {
+    auto more = stmt->step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return out;
+    out.push_back({stmt->text_at(0), stmt->int_at(1), stmt->int_at(2), stmt->text_at(3)});
+  }
 }
 
 Result<std::vector<HealthRow>> GslbStore::health_since(int64_t after_seq) {

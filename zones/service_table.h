@@ -99,6 +99,7 @@ struct CompiledService {
   Affinity affinity = Affinity::kNone;
   uint32_t tolerance_ms = 20;
   double load_threshold = 0.9;
+  bool unknown_is_up = true;  // when_unknown: a member without fresh reports is answered
   uint32_t links_begin = 0, link_count = 0;           // ServiceTable::links, sorted by priority
                                                       // (stable: the operator's order breaks ties)
   uint32_t geo_begin = 0, geo_count = 0;              // ServiceTable::geo, in the operator's order

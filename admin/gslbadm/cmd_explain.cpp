@@ -51,6 +51,15 @@ void add_explain_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--seed", f->request.seed, "seed for the weighted random choices")
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--health-quorum",
+         [f](const std::string& text) { f->request.health_quorum = *server::parse_quorum(text); },
+         "as gslbd's flag: majority | any | all | N")
+      ->check([](const std::string& text) {
+        return server::parse_quorum(text) ? std::string()
+                                          : "must be majority, any, all or a number >= 1";
+      })
+      ->default_str("majority");
   cmd->callback([&ctx, f] { ctx.run = [&ctx, f] { return run_explain(ctx, *f); }; });
 }
 

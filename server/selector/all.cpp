@@ -19,7 +19,7 @@ void choose_all(Context& ctx, Selection& sel) {
     for (uint32_t m = pool.members_begin;
          m < pool.members_begin + pool.member_count && n < kMaxMembers; ++m) {
       const zones::CompiledMember& member = ctx.table.members[m];
-      if (member.family != ctx.family || !member_usable(ctx.table, m, ctx.all_up)) continue;
+      if (member.family != ctx.family || !member_usable(ctx, m)) continue;
       items[n++] = {&member, member.weight * link_weight};
     }
   }

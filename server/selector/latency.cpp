@@ -25,7 +25,7 @@ void measure(const Context& ctx, PoolView& v) {
   uint64_t rtt_sum = 0;
   uint32_t rtt_count = 0, load = 0;
   for (uint32_t m = pool.members_begin; m < pool.members_begin + pool.member_count; ++m) {
-    if (!member_usable(ctx.table, m, ctx.all_up)) continue;
+    if (!member_usable(ctx, m)) continue;
     const zones::MemberHealth& h = ctx.table.health[m];
     const uint32_t rtt = h.rtt_us.load(std::memory_order_relaxed);
     if (rtt > 0) {

@@ -63,7 +63,7 @@ void answer_from_pool(Context& ctx, PoolView& v, Selection& sel, Rng& rng) {
   const zones::CompiledPool& pool = ctx.pool(v);
   for (uint32_t m = pool.members_begin; m < pool.members_begin + pool.member_count; ++m) {
     const zones::CompiledMember& member = ctx.table.members[m];
-    if (member.family != ctx.family || !member_usable(ctx.table, m, ctx.all_up)) continue;
+    if (member.family != ctx.family || !member_usable(ctx, m)) continue;
     if (n == kMaxMembers) break;
     items[n++] = {&member, static_cast<double>(member.weight)};
   }

@@ -15,12 +15,18 @@ PoolStatus status_of(const zones::CompiledPool& pool, uint32_t usable) {
 
 }  // namespace
 
-bool member_usable(const zones::ServiceTable& table, uint32_t member, bool all_up) {
+bool member_healthy(const zones::ServiceTable& table, const zones::CompiledService& service,
+                    uint32_t member) {
   if (table.members[member].admin != zones::AdminState::kEnabled) return false;
-  if (all_up) return true;
   const auto state =
       static_cast<zones::HealthState>(table.health[member].state.load(std::memory_order_relaxed));
-  return state != zones::HealthState::kDown;
+  if (state == zones::HealthState::kUnknown) return service.unknown_is_up;
+  return state == zones::HealthState::kUp;
+}
+
+bool member_usable(const Context& ctx, uint32_t member) {
+  if (ctx.all_up) return ctx.table.members[member].admin == zones::AdminState::kEnabled;
+  return member_healthy(ctx.table, ctx.service, member);
 }
 
 void evaluate_pools(Context& ctx) {
@@ -35,8 +41,8 @@ void evaluate_pools(Context& ctx) {
     v.members = pool.member_count;
     v.usable = v.healthy = v.family_members = v.usable_family = 0;
     for (uint32_t m = pool.members_begin; m < pool.members_begin + pool.member_count; ++m) {
-      const bool healthy = member_usable(ctx.table, m, false);
-      const bool usable = ctx.all_up ? member_usable(ctx.table, m, true) : healthy;
+      const bool healthy = member_healthy(ctx.table, svc, m);
+      const bool usable = member_usable(ctx, m);
       v.healthy += healthy;
       v.usable += usable;
       if (ctx.table.members[m].family != ctx.family) continue;

@@ -5,9 +5,13 @@
 
 namespace server::selector {
 
-// A member may be answered: admin enabled and its health not down (unknown
-// counts as up); with `all_up` (fail-open) health is ignored.
-bool member_usable(const zones::ServiceTable& table, uint32_t member, bool all_up);
+// A member is healthy when its admin state is enabled and its health is up,
+// or unknown with the service's when_unknown = up (the default).
+bool member_healthy(const zones::ServiceTable& table, const zones::CompiledService& service,
+                    uint32_t member);
+// A member may be answered: healthy, or only enabled while the service
+// answers fail-open (ctx.all_up: health ignored).
+bool member_usable(const Context& ctx, uint32_t member);
 
 // Fills ctx.pools from the service's links (the first kMaxPools), with the
 // health in force (ctx.all_up) and with the real health. A pool is up when

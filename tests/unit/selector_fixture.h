@@ -91,6 +91,7 @@ struct ServiceSpec {
   zones::Affinity affinity = zones::Affinity::kNone;
   uint32_t tolerance_ms = 20;
   double load_threshold = 0.9;
+  bool unknown_is_up = true;
   std::vector<GeoSpec> geo;
   std::vector<OverrideSpec> overrides;
 };
@@ -224,6 +225,7 @@ class Fixture {
       cs.affinity = s.affinity;
       cs.tolerance_ms = s.tolerance_ms;
       cs.load_threshold = s.load_threshold;
+      cs.unknown_is_up = s.unknown_is_up;
       // Links sorted by priority, stable.
       std::vector<LinkSpec> links = s.links;
       std::stable_sort(links.begin(), links.end(), [](const LinkSpec& a, const LinkSpec& b) {

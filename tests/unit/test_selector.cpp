@@ -34,6 +34,18 @@ TableSpec three_pools(Policy policy = Policy::kFailover) {
 
 }  // namespace
 
+TEST_CASE("selector: when_unknown = down skips members no fresh report speaks for") {
+  TableSpec spec = three_pools();
+  spec.services[0].unknown_is_up = false;
+  Fixture fx(spec);
+  Runner run{fx};
+  const auto c = client("198.51.100.7");
+  fx.pool_health("eu", HealthState::kUp);
+  CHECK(pool_of(fx, run(kA, c)) == "eu");  // us (priority 1) is unknown: not answered
+  fx.pool_health("us", HealthState::kUp);
+  CHECK(pool_of(fx, run(kA, c)) == "us");
+}
+
 TEST_CASE("selector failover: the first up pool by priority; unknown health counts as up") {
   Fixture fx(three_pools());
   Runner run{fx};

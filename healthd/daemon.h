@@ -1,0 +1,27 @@
+// gslb-healthd's main loop: reads the targets from the store (and again
+// whenever config_version moves), probes them on a libuv loop, turns results
+// into per-target verdicts and hands what is worth writing to the writer
+// thread, which also beats the vantage's heartbeat. SIGTERM/SIGINT end it
+// after the pending rows are written.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace healthd {
+
+struct DaemonOptions {
+  std::string db;
+  std::string vantage;
+  size_t max_concurrent = 1000;        // probes in flight at once, over all monitors
+  uint32_t config_poll_ms = 500;       // how often the store is checked for changes
+  uint32_t stats_interval_ms = 60000;  // a healthd_stats log line this often; 0 = never
+};
+
+// Checks a vantage name: 1..63 of a-z A-Z 0-9 . _ - ; empty string when fine.
+std::string vantage_name_problem(const std::string& name);
+
+// Runs until a signal; returns the process exit code.
+int run_daemon(const DaemonOptions& options);
+
+}  // namespace healthd
