@@ -127,9 +127,8 @@ TEST_CASE("healthd: HTTP goes down after `fall` failures and up after `rise` suc
   Backend backend;
   const uint32_t interval = 300;
   const auto gslbd =
-      start_gslbd(TempDir("gslb-healthd"), one_pool(http_monitor("web", backend.port(), interval,
-                                                                 3, 2),
-                                                    "127.0.0.1"));
+      start_gslbd(TempDir("gslb-healthd"),
+                  one_pool(http_monitor("web", backend.port(), interval, 3, 2), "127.0.0.1"));
   const auto db = gslbd->db();
   HealthdRunner healthd(db, "t1");
   REQUIRE(eventually([&] { return state_of(db) == HealthState::kUp; }, 5s));
@@ -239,8 +238,7 @@ TEST_CASE("healthd: TCP and DNS monitors (gslbd itself as the DNS target)") {
                state("dns-nx") == HealthState::kDown;
       },
       5s));
-  CHECK(health_row(db, "dns-nx", "127.0.0.1", "t1")->reason.find("NXDOMAIN") !=
-        std::string::npos);
+  CHECK(health_row(db, "dns-nx", "127.0.0.1", "t1")->reason.find("NXDOMAIN") != std::string::npos);
   CHECK(health_row(db, "dns", "127.0.0.1", "t1")->rtt_us.has_value());
 }
 
@@ -345,8 +343,8 @@ TEST_CASE("healthd end to end: the active pool's backends stop, failover and pro
 
   us.reset();  // the us-east balancer dies: connections refused
   const auto stopped = Clock::now();
-  REQUIRE(eventually([&] { return answer(gslbd->v4(), "fo.gslb.test.") == Addrs{"127.0.0.3"}; },
-                     10s));
+  REQUIRE(
+      eventually([&] { return answer(gslbd->v4(), "fo.gslb.test.") == Addrs{"127.0.0.3"}; }, 10s));
   const int64_t moved_ms = ms_since(stopped);
   MESSAGE("failover answer moved " << moved_ms << " ms after the backend stopped");
   // Bound: interval x fall + timeout = 2.5 s (refused connections fail at
@@ -388,7 +386,7 @@ TEST_CASE("healthd: a new member is probed at once; a locked store delays writes
   backend.set_status(503);
   CHECK(healthd.process()
             .wait_for_line("address=127.0.0.1 pools=p1 from=up to=down", 3s)
-            .has_value());  // probing went on while the writes waited
+            .has_value());                  // probing went on while the writes waited
   CHECK(state_of(db) == HealthState::kUp);  // not written yet: the store is locked
   std::this_thread::sleep_for(1500ms);      // hold the lock a while longer
   REQUIRE(blocker->exec("COMMIT").has_value());

@@ -13,7 +13,7 @@ namespace testsupport {
 
 HealthdRunner::HealthdRunner(const std::filesystem::path& db, const std::string& vantage,
                              std::vector<std::string> extra_args) {
-  std::vector<std::string> argv{GSLB_HEALTHD_PATH, "--db",         db.string(), "--vantage",
+  std::vector<std::string> argv{GSLB_HEALTHD_PATH, "--db",          db.string(), "--vantage",
                                 vantage,           "--config-poll", "100"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv);
@@ -26,9 +26,8 @@ void HealthdRunner::kill_hard() {
   process_->stop();
 }
 
-std::optional<zones::HealthRow> health_row(const std::filesystem::path& db,
-                                           const std::string& pool, const std::string& address,
-                                           const std::string& vantage) {
+std::optional<zones::HealthRow> health_row(const std::filesystem::path& db, const std::string& pool,
+                                           const std::string& address, const std::string& vantage) {
   auto opened = zones::Db::open(db.string(), {zones::OpenMode::kExisting});
   if (!opened) throw std::runtime_error(opened.error().text());
   auto rows = zones::GslbStore(*opened).health_since(0);

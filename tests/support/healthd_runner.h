@@ -29,9 +29,8 @@ class HealthdRunner {
 };
 
 // The health row of (pool, address) from `vantage`, read from the store now.
-std::optional<zones::HealthRow> health_row(const std::filesystem::path& db,
-                                           const std::string& pool, const std::string& address,
-                                           const std::string& vantage);
+std::optional<zones::HealthRow> health_row(const std::filesystem::path& db, const std::string& pool,
+                                           const std::string& address, const std::string& vantage);
 
 // Polls `ready` every 10 ms until true or `timeout`; true when it became true.
 bool eventually(const std::function<bool()>& ready, std::chrono::milliseconds timeout);
