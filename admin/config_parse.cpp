@@ -50,6 +50,13 @@ const char* kind_of(const json& v) {
 template <typename E>
 using EnumParser = std::optional<E> (*)(std::string_view);
 
+// A service's when_unknown: a health state, but never "unknown" itself.
+std::optional<zones::HealthState> parse_up_or_down(std::string_view text) {
+  auto state = zones::parse_health_state(text);
+  if (state == zones::HealthState::kUnknown) return std::nullopt;
+  return state;
+}
+
 class Walker {
  public:
   Walker(const ConfigTree& tree, const std::string& file, const std::string& base_dir)
@@ -131,6 +138,12 @@ class Walker {
     auto n = as_integer(v, p, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
     if (!n) return std::nullopt;
     return static_cast<T>(*n);
+  }
+
+  std::optional<bool> as_bool(const json& v, const std::string& p) {
+    if (v.is_boolean()) return v.get<bool>();
+    wrong_type(p, v, "true or false");
+    return std::nullopt;
   }
 
   std::optional<double> as_number(const json& v, const std::string& p) {
@@ -248,27 +261,63 @@ class Walker {
 
 std::optional<zones::Monitor> Walker::monitor(const json& node, const std::string& path) {
   if (!check_object(node, path,
-                    {"name", "type", "port", "path", "host", "expect_status", "expect_body",
-                     "interval", "timeout", "rise", "fall", "load_field"})) {
+                    {"name",
+                     "type",
+                     "port",
+                     "method",
+                     "path",
+                     "host",
+                     "expect_status",
+                     "expect_body",
+                     "tls_verify",
+                     "ca_file",
+                     "follow_redirects",
+                     "query_name",
+                     "query_type",
+                     "expect_rcode",
+                     "expect_answer",
+                     "interval",
+                     "timeout",
+                     "jitter",
+                     "rise",
+                     "fall",
+                     "max_concurrent",
+                     "load_field",
+                     "load_header"})) {
     return std::nullopt;
   }
   auto str = [this](const json& v, const std::string& p) { return as_string(v, p); };
   auto u32 = [this](const json& v, const std::string& p) { return as_int<uint32_t>(v, p); };
   auto u16 = [this](const json& v, const std::string& p) { return as_int<uint16_t>(v, p); };
   auto duration = [this](const json& v, const std::string& p) { return as_duration_ms(v, p); };
+  auto boolean = [this](const json& v, const std::string& p) { return as_bool(v, p); };
   zones::Monitor m;
   string_field(node, path, "name", m.name, true);
   string_field(node, path, "type", m.type, true);
   field(node, path, "port", m.port, u16, true);
+  // http/https
+  string_field(node, path, "method", m.method);
   string_field(node, path, "path", m.path);
   string_field(node, path, "host", m.host);
   list_field(node, path, "expect_status", m.expect_status, u16);
   field(node, path, "expect_body", m.expect_body, str);
+  field(node, path, "tls_verify", m.tls_verify, boolean);
+  field(node, path, "ca_file", m.ca_file, str);
+  field(node, path, "follow_redirects", m.follow_redirects, boolean);
+  field(node, path, "load_field", m.load_field, str);
+  field(node, path, "load_header", m.load_header, str);
+  // dns
+  field(node, path, "query_name", m.query_name, str);
+  string_field(node, path, "query_type", m.query_type);
+  string_field(node, path, "expect_rcode", m.expect_rcode);
+  field(node, path, "expect_answer", m.expect_answer, boolean);
+  // scheduling
   field(node, path, "interval", m.interval_ms, duration);
   field(node, path, "timeout", m.timeout_ms, duration);
+  field(node, path, "jitter", m.jitter_ms, duration);
   field(node, path, "rise", m.rise, u32);
   field(node, path, "fall", m.fall, u32);
-  field(node, path, "load_field", m.load_field, str);
+  field(node, path, "max_concurrent", m.max_concurrent, u32);
   return m;
 }
 
@@ -352,10 +401,10 @@ std::optional<zones::CidrOverride> Walker::cidr_override(const json& node,
 }
 
 std::optional<zones::Service> Walker::service(const json& node, const std::string& path) {
-  if (!check_object(
-          node, path,
-          {"name", "policy", "ttl", "degraded_ttl", "max_answers", "when_all_down", "fallback",
-           "affinity", "tolerance_ms", "load_threshold", "pools", "geo", "overrides"})) {
+  if (!check_object(node, path,
+                    {"name", "policy", "ttl", "degraded_ttl", "max_answers", "when_all_down",
+                     "when_unknown", "fallback", "affinity", "tolerance_ms", "load_threshold",
+                     "pools", "geo", "overrides"})) {
     return std::nullopt;
   }
   auto ttl = [this](const json& v, const std::string& p) { return as_ttl(v, p); };
@@ -383,6 +432,9 @@ std::optional<zones::Service> Walker::service(const json& node, const std::strin
         [this](const json& v, const std::string& p) { return as_int<uint32_t>(v, p); });
   field(node, path, "when_all_down", s.when_all_down, [this](const json& v, const std::string& p) {
     return as_enum(v, p, zones::parse_when_all_down, "fail-open | nodata | fallback");
+  });
+  field(node, path, "when_unknown", s.when_unknown, [this](const json& v, const std::string& p) {
+    return as_enum(v, p, parse_up_or_down, "up | down");
   });
   string_list_field(node, path, "fallback", s.fallback);
   field(node, path, "affinity", s.affinity, [this](const json& v, const std::string& p) {

@@ -53,6 +53,36 @@ nlohmann::json gslb_json(const Region& region) {
           {"country", region.country}};
 }
 
+namespace {
+
+// The knobs added with gslb-healthd are written only when they differ from their defaults,
+// so that the config of a store that does not use them reads (and exports) as before.
+void add_http_knobs(nlohmann::json& j, const Monitor& monitor, const Monitor& defaults) {
+  if (monitor.method != defaults.method) j["method"] = monitor.method;
+  if (monitor.tls_verify != defaults.tls_verify) j["tls_verify"] = monitor.tls_verify;
+  if (monitor.ca_file) j["ca_file"] = *monitor.ca_file;
+  if (monitor.follow_redirects != defaults.follow_redirects) {
+    j["follow_redirects"] = monitor.follow_redirects;
+  }
+  if (monitor.load_header) j["load_header"] = *monitor.load_header;
+}
+
+void add_dns_knobs(nlohmann::json& j, const Monitor& monitor, const Monitor& defaults) {
+  if (monitor.query_name) j["query_name"] = *monitor.query_name;
+  if (monitor.query_type != defaults.query_type) j["query_type"] = monitor.query_type;
+  if (monitor.expect_rcode != defaults.expect_rcode) j["expect_rcode"] = monitor.expect_rcode;
+  if (monitor.expect_answer != defaults.expect_answer) j["expect_answer"] = monitor.expect_answer;
+}
+
+void add_scheduling_knobs(nlohmann::json& j, const Monitor& monitor, const Monitor& defaults) {
+  if (monitor.jitter_ms) j["jitter"] = format_duration_ms(*monitor.jitter_ms);
+  if (monitor.max_concurrent != defaults.max_concurrent) {
+    j["max_concurrent"] = monitor.max_concurrent;
+  }
+}
+
+}  // namespace
+
 nlohmann::json gslb_json(const Monitor& monitor) {
   nlohmann::json j = {
       {"name", monitor.name}, {"type", monitor.type}, {"port", monitor.port},
@@ -64,6 +94,10 @@ nlohmann::json gslb_json(const Monitor& monitor) {
   j["rise"] = monitor.rise;
   j["fall"] = monitor.fall;
   if (monitor.load_field) j["load_field"] = *monitor.load_field;
+  static const Monitor kDefaults;
+  add_http_knobs(j, monitor, kDefaults);
+  add_dns_knobs(j, monitor, kDefaults);
+  add_scheduling_knobs(j, monitor, kDefaults);
   return j;
 }
 
@@ -124,6 +158,10 @@ nlohmann::json gslb_json(const Service& service) {
   j["affinity"] = to_string(service.affinity);
   j["tolerance_ms"] = service.tolerance_ms;
   j["load_threshold"] = service.load_threshold;
+  // Written only when not the default (up), as for the monitor knobs above.
+  if (service.when_unknown != Service{}.when_unknown) {
+    j["when_unknown"] = to_string(service.when_unknown);
+  }
   j["pools"] = list_json(service.pools);
   if (!service.geo.empty()) j["geo"] = list_json(service.geo);
   if (!service.overrides.empty()) j["overrides"] = list_json(service.overrides);

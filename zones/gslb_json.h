@@ -1,8 +1,11 @@
 // JSON shapes of the GSLB configuration: exactly the declarative config format of
 // `gslbadm apply -f` (see the design notes, "Declarative config"), shared by `gslbadm export`,
 // the audit log, gslbadm --json and the API. Every field is written, except optional values
-// that are unset (a monitor's expect_body and load_field, a pool's empty monitor) and empty
-// lists (a service's fallback, geo and overrides; the global overrides). Durations are
+// that are unset (a monitor's expect_body and load_field, a pool's empty monitor), empty
+// lists (a service's fallback, geo and overrides; the global overrides), and the knobs added
+// for gslb-healthd (a monitor's method, TLS, redirect, load_header, dns and scheduling knobs;
+// a service's when_unknown), which are written only when they differ from their defaults so
+// that older exports stay byte-identical. Durations are
 // strings ("1s", "800ms"); a link's `bias` is ServicePool::bias_km.
 #pragma once
 

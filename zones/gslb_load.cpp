@@ -50,29 +50,51 @@ uint32_t u32(const Statement& s, int column) {
   return static_cast<uint32_t>(s.int_at(column));
 }
 
+bool flag(const Statement& s, int column) {
+  return s.int_at(column) != 0;
+}
+
+constexpr std::string_view kMonitorQuery =
+    "SELECT name, type, port, path, host, expect_status, expect_body, interval_ms, timeout_ms, "
+    "rise, fall, load_field, method, tls_verify, ca_file, follow_redirects, load_header, "
+    "query_name, query_type, expect_rcode, expect_answer, jitter_ms, max_concurrent "
+    "FROM monitor ORDER BY name";
+
+// One row of kMonitorQuery.
+Monitor read_monitor(const Statement& s) {
+  Monitor m;
+  m.name = s.text_at(0);
+  m.type = s.text_at(1);
+  m.port = static_cast<uint16_t>(s.int_at(2));
+  m.path = s.text_at(3);
+  m.host = s.text_at(4);
+  m.expect_status = status_list(s.text_at(5));
+  m.expect_body = optional_text(s, 6);
+  m.interval_ms = u32(s, 7);
+  m.timeout_ms = u32(s, 8);
+  m.rise = u32(s, 9);
+  m.fall = u32(s, 10);
+  m.load_field = optional_text(s, 11);
+  m.method = s.text_at(12);
+  m.tls_verify = flag(s, 13);
+  m.ca_file = optional_text(s, 14);
+  m.follow_redirects = flag(s, 15);
+  m.load_header = optional_text(s, 16);
+  m.query_name = optional_text(s, 17);
+  m.query_type = s.text_at(18);
+  m.expect_rcode = s.text_at(19);
+  m.expect_answer = flag(s, 20);
+  if (!s.null_at(21)) m.jitter_ms = u32(s, 21);
+  m.max_concurrent = u32(s, 22);
+  return m;
+}
+
 }  // namespace
 
 Result<GslbConfig> load_config(Db& db) {
   GslbConfig config;
-  auto ok = each_row(db,
-                     "SELECT name, type, port, path, host, expect_status, expect_body, "
-                     "interval_ms, timeout_ms, rise, fall, load_field FROM monitor ORDER BY name",
-                     [&](const Statement& s) {
-                       Monitor m;
-                       m.name = s.text_at(0);
-                       m.type = s.text_at(1);
-                       m.port = static_cast<uint16_t>(s.int_at(2));
-                       m.path = s.text_at(3);
-                       m.host = s.text_at(4);
-                       m.expect_status = status_list(s.text_at(5));
-                       m.expect_body = optional_text(s, 6);
-                       m.interval_ms = u32(s, 7);
-                       m.timeout_ms = u32(s, 8);
-                       m.rise = u32(s, 9);
-                       m.fall = u32(s, 10);
-                       m.load_field = optional_text(s, 11);
-                       config.monitors.push_back(std::move(m));
-                     });
+  auto ok = each_row(db, kMonitorQuery,
+                     [&](const Statement& s) { config.monitors.push_back(read_monitor(s)); });
   if (!ok) return std::unexpected(ok.error());
 
   ok =
@@ -117,7 +139,8 @@ Result<GslbConfig> load_config(Db& db) {
   std::map<int64_t, size_t> service_index;
   ok = each_row(db,
                 "SELECT id, name, policy, ttl, degraded_ttl, max_answers, when_all_down, "
-                "fallback, affinity, tolerance_ms, load_threshold FROM service ORDER BY name",
+                "fallback, affinity, tolerance_ms, load_threshold, when_unknown "
+                "FROM service ORDER BY name",
                 [&](const Statement& s) {
                   Service v;
                   v.name = s.text_at(1);
@@ -131,6 +154,7 @@ Result<GslbConfig> load_config(Db& db) {
                   v.affinity = parse_affinity(s.text_at(8)).value_or(Affinity::kNone);
                   v.tolerance_ms = u32(s, 9);
                   v.load_threshold = s.double_at(10);
+                  v.when_unknown = parse_health_state(s.text_at(11)).value_or(HealthState::kUp);
                   service_index[s.int_at(0)] = config.services.size();
                   config.services.push_back(std::move(v));
                 });

@@ -39,9 +39,21 @@ void overrides(std::vector<CidrOverride>& list) {
   for (CidrOverride& o : list) network(o.network);
 }
 
+void monitor(Monitor& m) {
+  upper(m.method);
+  if (m.query_name) {
+    if (auto name = canonical_name(*m.query_name, ".", "monitor.query_name")) {
+      m.query_name = *name;
+    }
+  }
+  upper(m.query_type);  // "aaaa" -> "AAAA"; validation checks that ldns knows it
+  upper(m.expect_rcode);
+}
+
 }  // namespace
 
 void normalise_gslb(GslbConfig& config) {
+  for (Monitor& m : config.monitors) monitor(m);
   for (Region& r : config.regions) {
     upper(r.continent);
     upper(r.country);

@@ -21,17 +21,37 @@ json pool_json(const Pool& pool) {
 
 // Fields are listed in the order the config file writes them.
 const std::vector<std::string>& field_order(Kind kind) {
-  static const std::vector<std::string> kMonitor{
-      "name",        "type",     "port",    "path", "host", "expect_status",
-      "expect_body", "interval", "timeout", "rise", "fall", "load_field"};
+  static const std::vector<std::string> kMonitor{"name",
+                                                 "type",
+                                                 "port",
+                                                 "method",
+                                                 "path",
+                                                 "host",
+                                                 "expect_status",
+                                                 "expect_body",
+                                                 "tls_verify",
+                                                 "ca_file",
+                                                 "follow_redirects",
+                                                 "query_name",
+                                                 "query_type",
+                                                 "expect_rcode",
+                                                 "expect_answer",
+                                                 "interval",
+                                                 "timeout",
+                                                 "jitter",
+                                                 "rise",
+                                                 "fall",
+                                                 "max_concurrent",
+                                                 "load_field",
+                                                 "load_header"};
   static const std::vector<std::string> kRegion{"name", "lat", "lon", "continent", "country"};
   static const std::vector<std::string> kPool{"name",        "region",      "monitor",
                                               "min_healthy", "admin_state", "member order"};
   static const std::vector<std::string> kMember{"address", "name", "weight", "admin_state"};
   static const std::vector<std::string> kService{
-      "name",          "policy",   "ttl",      "degraded_ttl", "max_answers",
-      "when_all_down", "fallback", "affinity", "tolerance_ms", "load_threshold",
-      "pools",         "geo",      "overrides"};
+      "name",           "policy",       "ttl",      "degraded_ttl", "max_answers",
+      "when_all_down",  "when_unknown", "fallback", "affinity",     "tolerance_ms",
+      "load_threshold", "pools",        "geo",      "overrides"};
   static const std::vector<std::string> kOverride{"network", "region"};
   switch (kind) {
     case Kind::kMonitor:
@@ -50,9 +70,36 @@ const std::vector<std::string>& field_order(Kind kind) {
   return kOverride;
 }
 
-std::string value_text(const json& object, const std::string& key) {
-  auto it = object.find(key);
-  return it == object.end() ? "(none)" : it->dump();
+// Fields the JSON leaves out while they hold their default (see gslb_json), with that
+// default, so that a change reads "method: \"GET\" -> \"HEAD\"" rather than "(none)".
+const json& omitted_defaults(Kind kind) {
+  static const json kMonitor = [] {
+    const Monitor m;
+    return json{{"method", m.method},
+                {"tls_verify", m.tls_verify},
+                {"follow_redirects", m.follow_redirects},
+                {"query_type", m.query_type},
+                {"expect_rcode", m.expect_rcode},
+                {"expect_answer", m.expect_answer},
+                {"max_concurrent", m.max_concurrent}};
+  }();
+  static const json kService = json{{"when_unknown", to_string(Service{}.when_unknown)}};
+  static const json kNone = json::object();
+  switch (kind) {
+    case Kind::kMonitor:
+      return kMonitor;
+    case Kind::kService:
+      return kService;
+    default:
+      return kNone;
+  }
+}
+
+std::string value_text(Kind kind, const json& object, const std::string& key) {
+  if (auto it = object.find(key); it != object.end()) return it->dump();
+  const json& defaults = omitted_defaults(kind);
+  if (auto it = defaults.find(key); it != defaults.end()) return it->dump();
+  return "(none)";
 }
 
 // "field: old -> new" for every field whose value differs.
@@ -65,8 +112,8 @@ std::vector<std::string> differing_fields(Kind kind, const json& before, const j
   }
   std::vector<std::string> fields;
   for (const std::string& key : keys) {
-    std::string old_text = value_text(before, key);
-    std::string new_text = value_text(after, key);
+    std::string old_text = value_text(kind, before, key);
+    std::string new_text = value_text(kind, after, key);
     if (old_text != new_text) fields.push_back(key + ": " + old_text + " -> " + new_text);
   }
   return fields;

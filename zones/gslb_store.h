@@ -96,8 +96,9 @@ std::vector<Error> validate_gslb(const GslbConfig& config, const std::vector<Zon
 // Rewrites what has a canonical spelling, leaving anything malformed for validation to
 // report: addresses and networks as inet_ntop writes them ("2001:db8::1", "10.0.0.0/8"),
 // service names absolute and lowercase with the trailing dot, continent and country codes
-// (also in geo matches, "country:jp" -> "country:JP") upper case. validate_gslb and
-// GslbStore::apply normalise a copy first.
+// (also in geo matches, "country:jp" -> "country:JP") upper case, a monitor's method,
+// query_type and expect_rcode upper case and its query_name absolute and lowercase. validate_gslb
+// and GslbStore::apply normalise a copy first.
 void normalise_gslb(GslbConfig& config);
 
 // The changes turning `current` into `desired` (both whole states).

@@ -1,5 +1,6 @@
 // Validation of a whole GSLB configuration against itself and the served zones (see
 // validate_gslb in gslb_store.h). Every problem is reported, each at its path.
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -36,6 +37,35 @@ bool printable(std::string_view text) {
     if (u <= 0x20 || u == 0x7F) return false;
   }
   return true;
+}
+
+// An HTTP field name (RFC 9110 token): letters, digits and !#$%&'*+-.^_`|~.
+bool header_name(std::string_view text) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  if (text.empty()) return false;
+  for (char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && kSymbols.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// Why a monitor cannot ask for `type` (upper case, see normalise_gslb), or nullptr when it
+// can. ldns reads "TYPE<n>" with atoi, so that form is checked here first.
+const char* query_type_problem(const std::string& type) {
+  if (type.starts_with("TYPE") && type.size() > 4) {
+    uint32_t number = 0;
+    auto [end, ec] = std::from_chars(type.data() + 4, type.data() + type.size(), number);
+    if (ec != std::errc() || end != type.data() + type.size() || number == 0 || number > 65535) {
+      return "is not a record type (TYPE<n> needs n from 1 to 65535)";
+    }
+  }
+  const ldns_rr_type rr_type = ldns_get_rr_type_by_name(type.c_str());
+  if (rr_type == 0) return "is not a record type such as A, AAAA, TXT or SOA";
+  static const std::set<ldns_rr_type> kMeta{LDNS_RR_TYPE_AXFR, LDNS_RR_TYPE_IXFR, LDNS_RR_TYPE_OPT,
+                                            LDNS_RR_TYPE_TSIG, LDNS_RR_TYPE_TKEY};
+  if (kMeta.contains(rr_type)) return "cannot be asked for in a query over UDP";
+  return nullptr;
 }
 
 bool has_wildcard_label(std::string_view name) {
@@ -156,9 +186,36 @@ class Checker {
       error(p + ".type", "must be http, https, tcp or dns (not " + in_quotes(m.type) + ")");
     }
     if (m.port == 0) error(p + ".port", "must be between 1 and 65535");
+    if (m.type == "http" || m.type == "https") {
+      http_request(p, m);
+      http_answer(p, m);
+      http_load(p, m);
+    } else {
+      no_http_knobs(p, m);
+    }
+    if (m.type == "https") {
+      tls(p, m);
+    } else {
+      no_tls_knobs(p, m);
+    }
+    if (m.type == "dns") {
+      dns_query(p, m);
+    } else {
+      no_dns_knobs(p, m);
+    }
+    schedule(p, m);
+  }
+
+  void http_request(const std::string& p, const Monitor& m) {
+    if (m.method != "GET" && m.method != "HEAD") {
+      error(p + ".method", "must be GET or HEAD (not " + in_quotes(m.method) + ")");
+    }
     if (!m.path.starts_with('/')) error(p + ".path", "must start with \"/\"");
     if (!printable(m.path)) error(p + ".path", "must not contain spaces or control characters");
     if (!printable(m.host)) error(p + ".host", "must not contain spaces or control characters");
+  }
+
+  void http_answer(const std::string& p, const Monitor& m) {
     if (m.expect_status.empty()) error(p + ".expect_status", "needs at least one status code");
     for (size_t k = 0; k < m.expect_status.size(); ++k) {
       if (m.expect_status[k] < 100 || m.expect_status[k] > 599) {
@@ -167,7 +224,79 @@ class Checker {
     }
     if (m.expect_body && m.expect_body->empty()) {
       error(p + ".expect_body", "must not be empty (leave it out to accept any body)");
+    } else if (m.expect_body && m.method == "HEAD") {
+      error(p + ".expect_body", "a HEAD request gets no body (use method GET)");
     }
+  }
+
+  void http_load(const std::string& p, const Monitor& m) {
+    if (m.load_field && m.load_header) {
+      error(p + ".load_header", "give load_field or load_header, not both");
+    }
+    if (m.load_field && m.load_field->empty()) {
+      error(p + ".load_field", "must not be empty (leave it out when there is no load)");
+    } else if (m.load_field && m.method == "HEAD") {
+      error(p + ".load_field", "a HEAD request gets no body (use method GET, or load_header)");
+    }
+    if (m.load_header && !header_name(*m.load_header)) {
+      error(p + ".load_header",
+            "must be an HTTP header name such as X-Load (not " + in_quotes(*m.load_header) + ")");
+    }
+  }
+
+  // What only an HTTP(S) probe reads: refused with its default left alone elsewhere, so
+  // that nobody believes a tcp or dns monitor checks a status or a body.
+  void no_http_knobs(const std::string& p, const Monitor& m) {
+    static const Monitor kDefaults;
+    const std::string why = "applies to http and https monitors only (type is " + m.type + ")";
+    if (m.method != kDefaults.method) error(p + ".method", why);
+    if (m.path != kDefaults.path) error(p + ".path", why);
+    if (m.expect_status != kDefaults.expect_status) error(p + ".expect_status", why);
+    if (m.expect_body) error(p + ".expect_body", why);
+    if (m.follow_redirects != kDefaults.follow_redirects) error(p + ".follow_redirects", why);
+    if (m.load_field) error(p + ".load_field", why);
+    if (m.load_header) error(p + ".load_header", why);
+  }
+
+  void tls(const std::string& p, const Monitor& m) {
+    if (m.ca_file && m.ca_file->empty()) {
+      error(p + ".ca_file", "must not be empty (leave it out to trust the system's CAs)");
+    }
+  }
+
+  void no_tls_knobs(const std::string& p, const Monitor& m) {
+    static const Monitor kDefaults;
+    const std::string why = "applies to https monitors only (type is " + m.type + ")";
+    if (m.tls_verify != kDefaults.tls_verify) error(p + ".tls_verify", why);
+    if (m.ca_file) error(p + ".ca_file", why);
+  }
+
+  void dns_query(const std::string& p, const Monitor& m) {
+    if (!m.query_name) {
+      error(p + ".query_name", "a dns monitor needs the name to query");
+    } else if (auto name = canonical_name(*m.query_name, ".", p + ".query_name"); !name) {
+      error(name.error().where, name.error().message);
+    }
+    if (const char* why = query_type_problem(m.query_type)) {
+      error(p + ".query_type", in_quotes(m.query_type) + " " + why);
+    }
+    if (ldns_lookup_by_name(ldns_rcodes, m.expect_rcode.c_str()) == nullptr) {
+      const std::string examples = "NOERROR, NXDOMAIN or REFUSED";
+      error(p + ".expect_rcode",
+            "not a DNS response code such as " + examples + ": " + in_quotes(m.expect_rcode));
+    }
+  }
+
+  void no_dns_knobs(const std::string& p, const Monitor& m) {
+    static const Monitor kDefaults;
+    const std::string why = "applies to dns monitors only (type is " + m.type + ")";
+    if (m.query_name) error(p + ".query_name", why);
+    if (m.query_type != kDefaults.query_type) error(p + ".query_type", why);
+    if (m.expect_rcode != kDefaults.expect_rcode) error(p + ".expect_rcode", why);
+    if (m.expect_answer != kDefaults.expect_answer) error(p + ".expect_answer", why);
+  }
+
+  void schedule(const std::string& p, const Monitor& m) {
     if (m.interval_ms == 0 || m.interval_ms > kMaxIntervalMs) {
       error(p + ".interval", "must be between 1ms and 24h");
     }
@@ -177,11 +306,13 @@ class Checker {
       error(p + ".timeout",
             "must be shorter than the interval (" + format_duration_ms(m.interval_ms) + ")");
     }
+    // Probes move at most this much each way: less than half the interval keeps them in order.
+    if (m.jitter_ms && m.interval_ms != 0 && uint64_t{*m.jitter_ms} * 2 >= m.interval_ms) {
+      error(p + ".jitter",
+            "must be shorter than half the interval of " + format_duration_ms(m.interval_ms));
+    }
     if (m.rise == 0) error(p + ".rise", "must be at least 1");
     if (m.fall == 0) error(p + ".fall", "must be at least 1");
-    if (m.load_field && m.load_field->empty()) {
-      error(p + ".load_field", "must not be empty (leave it out when there is no load)");
-    }
   }
 
   void region(size_t i) {
@@ -299,6 +430,9 @@ class Checker {
     if (s.tolerance_ms > kMaxToleranceMs) error(p + ".tolerance_ms", "must be at most 60000");
     if (!std::isfinite(s.load_threshold) || s.load_threshold < 0 || s.load_threshold > 1) {
       error(p + ".load_threshold", "must be between 0 and 1");
+    }
+    if (s.when_unknown != HealthState::kUp && s.when_unknown != HealthState::kDown) {
+      error(p + ".when_unknown", "must be up or down");
     }
     if (s.affinity == Affinity::kSubnet && s.policy != Policy::kWeighted) {
       error(p + ".affinity", std::string("subnet affinity applies to the weighted policy only "

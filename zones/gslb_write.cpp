@@ -109,13 +109,22 @@ class Writer {
   Result<void> monitor(const Monitor& m) {
     auto stmt = db_.prepare(
         "INSERT INTO monitor (name, type, port, path, host, expect_status, expect_body, "
-        "interval_ms, timeout_ms, rise, fall, load_field) VALUES (:name, :type, :port, :path, "
-        ":host, :status, :body, :interval, :timeout, :rise, :fall, :load) "
+        "interval_ms, timeout_ms, rise, fall, load_field, method, tls_verify, ca_file, "
+        "follow_redirects, load_header, query_name, query_type, expect_rcode, expect_answer, "
+        "jitter_ms, max_concurrent) VALUES (:name, :type, :port, :path, :host, :status, :body, "
+        ":interval, :timeout, :rise, :fall, :load, :method, :tls_verify, :ca_file, "
+        ":follow_redirects, :load_header, :query_name, :query_type, :expect_rcode, "
+        ":expect_answer, :jitter, :max_concurrent) "
         "ON CONFLICT (name) DO UPDATE SET type = excluded.type, port = excluded.port, "
         "path = excluded.path, host = excluded.host, expect_status = excluded.expect_status, "
         "expect_body = excluded.expect_body, interval_ms = excluded.interval_ms, "
         "timeout_ms = excluded.timeout_ms, rise = excluded.rise, fall = excluded.fall, "
-        "load_field = excluded.load_field");
+        "load_field = excluded.load_field, method = excluded.method, "
+        "tls_verify = excluded.tls_verify, ca_file = excluded.ca_file, "
+        "follow_redirects = excluded.follow_redirects, load_header = excluded.load_header, "
+        "query_name = excluded.query_name, query_type = excluded.query_type, "
+        "expect_rcode = excluded.expect_rcode, expect_answer = excluded.expect_answer, "
+        "jitter_ms = excluded.jitter_ms, max_concurrent = excluded.max_concurrent");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(":name", m.name)
         .bind(":type", m.type)
@@ -126,9 +135,24 @@ class Writer {
         .bind(":interval", int64_t{m.interval_ms})
         .bind(":timeout", int64_t{m.timeout_ms})
         .bind(":rise", int64_t{m.rise})
-        .bind(":fall", int64_t{m.fall});
+        .bind(":fall", int64_t{m.fall})
+        .bind(":method", m.method)
+        .bind(":tls_verify", int64_t{m.tls_verify})
+        .bind(":follow_redirects", int64_t{m.follow_redirects})
+        .bind(":query_type", m.query_type)
+        .bind(":expect_rcode", m.expect_rcode)
+        .bind(":expect_answer", int64_t{m.expect_answer})
+        .bind(":max_concurrent", int64_t{m.max_concurrent});
     bind_optional(*stmt, ":body", m.expect_body);
     bind_optional(*stmt, ":load", m.load_field);
+    bind_optional(*stmt, ":ca_file", m.ca_file);
+    bind_optional(*stmt, ":load_header", m.load_header);
+    bind_optional(*stmt, ":query_name", m.query_name);
+    if (m.jitter_ms) {
+      stmt->bind(":jitter", int64_t{*m.jitter_ms});
+    } else {
+      stmt->bind_null(":jitter");
+    }
     return stmt->run();
   }
 
@@ -215,14 +239,15 @@ class Writer {
     if (!zone) return fail(ErrorCode::kInternal, "service", "no zone for " + s.name);
     auto stmt = db_.prepare(
         "INSERT INTO service (zone_id, name, policy, ttl, degraded_ttl, max_answers, "
-        "when_all_down, fallback, affinity, tolerance_ms, load_threshold) VALUES (:zone, :name, "
-        ":policy, :ttl, :degraded_ttl, :max_answers, :when_all_down, :fallback, :affinity, "
-        ":tolerance_ms, :load_threshold) "
+        "when_all_down, fallback, affinity, tolerance_ms, load_threshold, when_unknown) "
+        "VALUES (:zone, :name, :policy, :ttl, :degraded_ttl, :max_answers, :when_all_down, "
+        ":fallback, :affinity, :tolerance_ms, :load_threshold, :when_unknown) "
         "ON CONFLICT (name) DO UPDATE SET zone_id = excluded.zone_id, policy = excluded.policy, "
         "ttl = excluded.ttl, degraded_ttl = excluded.degraded_ttl, "
         "max_answers = excluded.max_answers, when_all_down = excluded.when_all_down, "
         "fallback = excluded.fallback, affinity = excluded.affinity, "
-        "tolerance_ms = excluded.tolerance_ms, load_threshold = excluded.load_threshold");
+        "tolerance_ms = excluded.tolerance_ms, load_threshold = excluded.load_threshold, "
+        "when_unknown = excluded.when_unknown");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(":zone", zones_[*zone].id)
         .bind(":name", s.name)
@@ -234,7 +259,8 @@ class Writer {
         .bind(":fallback", nlohmann::json(s.fallback).dump())
         .bind(":affinity", to_string(s.affinity))
         .bind(":tolerance_ms", int64_t{s.tolerance_ms})
-        .bind_double(":load_threshold", s.load_threshold);
+        .bind_double(":load_threshold", s.load_threshold)
+        .bind(":when_unknown", to_string(s.when_unknown));
     if (auto ok = stmt->run(); !ok) return ok;
     auto service_id = id_of(db_, "service", s.name);
     if (!service_id) return std::unexpected(service_id.error());

@@ -117,14 +117,14 @@ void print_members(const Stored& stored, const zones::Pool& pool, int64_t now) {
     }
     for (const zones::HealthRow* h : health) {
       Row row = base;
-      std::string age = age_text(now - h->checked_at_ms);
-      if (is_stale(*h, stored.config, now)) age += " (stale)";
+      std::string age = age_text(report_age(*h, stored, now));
+      if (is_stale(*h, stored, now)) age += " (stale)";
       row.insert(row.end(), {h->vantage, zones::to_string(h->state), rtt_text(h->rtt_us), age});
       rows.push_back(std::move(row));
     }
   }
   print_table(std::cout,
-              {"MEMBER", "NAME", "WEIGHT", "ADMIN", "VANTAGE", "HEALTH", "RTT", "CHECKED"}, rows);
+              {"MEMBER", "NAME", "WEIGHT", "ADMIN", "VANTAGE", "HEALTH", "RTT", "REPORTED"}, rows);
 }
 
 int run_show(const Context& ctx, const std::string& name) {
@@ -139,7 +139,7 @@ int run_show(const Context& ctx, const std::string& name) {
     for (size_t i = 0; i < p->members.size(); ++i) {
       nlohmann::json health = nlohmann::json::array();
       for (const zones::HealthRow* h : member_health(stored->health, *p, p->members[i])) {
-        health.push_back(health_json(*h, stored->config, now));
+        health.push_back(health_json(*h, *stored, now));
       }
       j["members"][i]["health"] = std::move(health);
     }

@@ -15,7 +15,7 @@ namespace {
 
 struct ServiceFlags {
   std::string name;
-  std::optional<std::string> policy, when_all_down, affinity;
+  std::optional<std::string> policy, when_all_down, when_unknown, affinity;
   std::optional<uint32_t> ttl, degraded_ttl, max_answers, tolerance_ms;
   std::optional<double> load_threshold;
   std::vector<std::string> fallback, pools, geo;
@@ -91,6 +91,7 @@ void assign(zones::Service& s, const ServiceFlags& f) {
   if (f.degraded_ttl) s.degraded_ttl = *f.degraded_ttl;
   if (f.max_answers) s.max_answers = *f.max_answers;
   if (f.when_all_down) s.when_all_down = *zones::parse_when_all_down(*f.when_all_down);
+  if (f.when_unknown) s.when_unknown = *zones::parse_health_state(*f.when_unknown);
   if (f.fallback_flag->count() > 0) {
     s.fallback.clear();  // `--fallback ""` clears the list
     for (const std::string& a : f.fallback) {
@@ -249,6 +250,11 @@ void print_overrides(const zones::Service& s) {
   print_table(std::cout, {"NETWORK", "REGION"}, rows);
 }
 
+std::string when_unknown_text(zones::HealthState state) {
+  if (state == zones::HealthState::kDown) return "down (members nobody reports on are left out)";
+  return "up (members nobody reports on are answered)";
+}
+
 int run_show(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
@@ -261,6 +267,7 @@ int run_show(const Context& ctx, const std::string& name) {
                            {"degraded_ttl", std::to_string(s->degraded_ttl)},
                            {"max_answers", std::to_string(s->max_answers)},
                            {"when_all_down", zones::to_string(s->when_all_down)},
+                           {"when_unknown", when_unknown_text(s->when_unknown)},
                            {"fallback", join_names(s->fallback)},
                            {"affinity", zones::to_string(s->affinity)},
                            {"tolerance_ms", std::to_string(s->tolerance_ms)},
@@ -287,7 +294,7 @@ std::vector<std::string> names_of(std::initializer_list<E> values) {
 
 CLI::App* add_write(CLI::App& service, const char* name, const char* help, ServiceFlags& f,
                     bool add) {
-  using zones::Affinity, zones::Policy, zones::WhenAllDown;
+  using zones::Affinity, zones::HealthState, zones::Policy, zones::WhenAllDown;
   auto* cmd = add_command(service, name, help);
   cmd->add_option("name", f.name, "the GSLB name, inside a served zone (trailing dot optional)")
       ->required();
@@ -303,6 +310,10 @@ CLI::App* add_write(CLI::App& service, const char* name, const char* help, Servi
   cmd->add_option("--when-all-down", f.when_all_down, "fail-open (default), nodata or fallback")
       ->check(CLI::IsMember(
           names_of({WhenAllDown::kFailOpen, WhenAllDown::kNodata, WhenAllDown::kFallback})));
+  cmd->add_option("--when-unknown", f.when_unknown,
+                  "members no fresh health report speaks for (no monitor, healthd down, stale "
+                  "reports): up answers them (default), down leaves them out")
+      ->check(CLI::IsMember(names_of({HealthState::kUp, HealthState::kDown})));
   f.fallback_flag = cmd->add_option("--fallback", f.fallback,
                                     "addresses answered when all is down (with "
                                     "--when-all-down fallback), comma-separated; \"\" clears")

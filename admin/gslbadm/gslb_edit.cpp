@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "admin/config_plan.h"
+#include "server/health_view.h"
 #include "zones/gslb_json.h"
 #include "zones/gslb_store.h"
 
@@ -186,6 +187,9 @@ zones::Result<Stored> load_stored(const Context& ctx, bool with_health) {
     auto health = store.health_since(0);
     if (!health) return std::unexpected(health.error());
     stored.health = std::move(*health);
+    auto vantages = store.vantages();
+    if (!vantages) return std::unexpected(vantages.error());
+    stored.vantages = std::move(*vantages);
   }
   return stored;
 }
@@ -381,16 +385,22 @@ std::string rtt_text(const std::optional<int64_t>& rtt_us) {
   return buffer;
 }
 
-bool is_stale(const zones::HealthRow& row, const zones::GslbConfig& config, int64_t now) {
-  const zones::Pool* pool = pool_of(row, config);
-  if (pool == nullptr || pool->monitor.empty()) return true;
-  const zones::Monitor* monitor = find_named(config.monitors, pool->monitor);
-  if (monitor == nullptr) return true;
-  return now - row.checked_at_ms > 3 * static_cast<int64_t>(monitor->interval_ms);
+int64_t report_age(const zones::HealthRow& row, const Stored& stored, int64_t now) {
+  server::VantageBeats beats;
+  for (const zones::Vantage& v : stored.vantages) beats[v.name] = v.seen_at_ms;
+  return server::report_age_ms(row, beats, now);
 }
 
-nlohmann::json health_json(const zones::HealthRow& row, const zones::GslbConfig& config,
-                           int64_t now) {
+bool is_stale(const zones::HealthRow& row, const Stored& stored, int64_t now) {
+  const zones::Pool* pool = pool_of(row, stored.config);
+  if (pool == nullptr || pool->monitor.empty()) return true;
+  const zones::Monitor* monitor = find_named(stored.config.monitors, pool->monitor);
+  if (monitor == nullptr) return true;
+  return report_age(row, stored, now) > 3 * static_cast<int64_t>(monitor->interval_ms);
+}
+
+nlohmann::json health_json(const zones::HealthRow& row, const Stored& stored, int64_t now) {
+  const zones::GslbConfig& config = stored.config;
   const zones::Member* member = member_of(row, config);
   auto optional = [](const auto& value) -> nlohmann::json {
     if (value) return *value;
@@ -406,8 +416,8 @@ nlohmann::json health_json(const zones::HealthRow& row, const zones::GslbConfig&
           {"load", optional(row.load)},
           {"checked_at_ms", row.checked_at_ms},
           {"changed_at_ms", row.changed_at_ms},
-          {"age_ms", now - row.checked_at_ms},
-          {"stale", is_stale(row, config, now)},
+          {"age_ms", report_age(row, stored, now)},
+          {"stale", is_stale(row, stored, now)},
           {"reason", row.reason}};
 }
 

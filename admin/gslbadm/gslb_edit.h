@@ -33,6 +33,7 @@ int edit_config(const Context& ctx, const Edit& edit);
 struct Stored {
   zones::GslbConfig config;
   std::vector<zones::HealthRow> health;
+  std::vector<zones::Vantage> vantages;  // heartbeats, loaded with the health rows
 };
 zones::Result<Stored> load_stored(const Context& ctx, bool with_health);
 
@@ -150,8 +151,10 @@ std::string age_text(int64_t age_ms);  // "850ms ago", "3.2s ago", "4m10s ago", 
 std::string rtt_text(const std::optional<int64_t>& rtt_us);  // "1.25ms", "-"
 // A row older than 3 x the pool monitor's interval is stale (ignored by gslbd); rows of a pool
 // without a monitor are never probed and count as stale.
-bool is_stale(const zones::HealthRow& row, const zones::GslbConfig& config, int64_t now);
-nlohmann::json health_json(const zones::HealthRow& row, const zones::GslbConfig& config,
-                           int64_t now);
+// A report's age counts from the later of its write and its vantage's last
+// heartbeat, as gslbd counts it; stale beyond 3 x the monitor interval.
+int64_t report_age(const zones::HealthRow& row, const Stored& stored, int64_t now);
+bool is_stale(const zones::HealthRow& row, const Stored& stored, int64_t now);
+nlohmann::json health_json(const zones::HealthRow& row, const Stored& stored, int64_t now);
 
 }  // namespace gslbadm

@@ -127,6 +127,57 @@ nlohmann::json design_json() {
 })");
 }
 
+// An https and a dns monitor with every knob away from its default.
+std::vector<zones::Monitor> knob_monitors() {
+  zones::Monitor secure;
+  secure.name = "secure";
+  secure.type = "https";
+  secure.port = 443;
+  secure.method = "HEAD";
+  secure.tls_verify = false;
+  secure.ca_file = "/etc/gslb/ca.pem";
+  secure.follow_redirects = true;
+  secure.load_header = "X-Load";
+  secure.interval_ms = 5000;
+  secure.timeout_ms = 2000;
+  secure.jitter_ms = 250;
+  secure.max_concurrent = 64;
+  zones::Monitor resolver;
+  resolver.name = "resolver";
+  resolver.type = "dns";
+  resolver.port = 53;
+  resolver.query_name = "www.example.com.";
+  resolver.query_type = "AAAA";
+  resolver.expect_rcode = "NXDOMAIN";
+  resolver.expect_answer = false;
+  return {secure, resolver};
+}
+
+constexpr const char* kKnobsYaml = R"(monitors:
+  - name: secure
+    type: https
+    port: 443
+    method: HEAD
+    tls_verify: false
+    ca_file: /etc/gslb/ca.pem
+    follow_redirects: true
+    load_header: X-Load
+    interval: 5s
+    timeout: 2s
+    jitter: 250ms
+    max_concurrent: 64
+  - name: resolver
+    type: dns
+    port: 53
+    query_name: www.example.com.
+    query_type: AAAA
+    expect_rcode: NXDOMAIN
+    expect_answer: false
+services:
+  - {name: a.example.com., when_unknown: down, pools: [{pool: p}]}
+  - {name: b.example.com., when_unknown: up, pools: [{pool: p}]}
+)";
+
 }  // namespace
 
 TEST_CASE("config: the design notes' example reads field by field, in YAML and in JSON") {
@@ -310,8 +361,8 @@ extra: 1
       "gslb.yaml:13: pools[0].members[0].weight: expected a whole number 0..4294967295 (got -1)",
       "gslb.yaml:13: pools[0].members[1]: expected a map, not a string",
       "gslb.yaml:18: services[1].pols: unknown key (known here: name, policy, ttl, "
-      "degraded_ttl, max_answers, when_all_down, fallback, affinity, tolerance_ms, "
-      "load_threshold, pools, geo, overrides)",
+      "degraded_ttl, max_answers, when_all_down, when_unknown, fallback, affinity, "
+      "tolerance_ms, load_threshold, pools, geo, overrides)",
       "gslb.yaml:19: services[1].policy: expected one of failover | weighted | geo | proximity "
       "| latency | all (got \"nearest\")",
       "gslb.yaml:20: services[1].fallback: expected a list, not a string",
@@ -475,6 +526,9 @@ TEST_CASE("config: emit_config reads back to the same state, in YAML and JSON al
   c.gslb.monitors[1].name = "slow";
   c.gslb.monitors[1].interval_ms = 90000;
   c.gslb.monitors[1].timeout_ms = 1500;
+  c.gslb.monitors.push_back(knob_monitors()[0]);
+  c.gslb.monitors.push_back(knob_monitors()[1]);
+  c.gslb.services[0].when_unknown = zones::HealthState::kDown;
 
   for (ConfigFormat format : {ConfigFormat::kYaml, ConfigFormat::kJson}) {
     CAPTURE(static_cast<int>(format));
@@ -496,6 +550,15 @@ TEST_CASE("config: emit_config reads back to the same state, in YAML and JSON al
   CHECK(yaml.find("      - {address: \"2001:db8::10\", name: \"\", weight: 1, admin_state: "
                   "enabled}\n") != std::string::npos);
   CHECK(yaml.find("    interval: 90s\n    timeout: 1500ms\n") != std::string::npos);
+  CHECK(yaml.find("    type: https\n    port: 443\n    method: HEAD\n    path: /\n") !=
+        std::string::npos);
+  CHECK(yaml.find("    expect_status: [200]\n    tls_verify: false\n    ca_file: /etc/gslb/ca.pem\n"
+                  "    follow_redirects: true\n    interval: 5s\n    timeout: 2s\n"
+                  "    jitter: 250ms\n    rise: 2\n    fall: 2\n    max_concurrent: 64\n"
+                  "    load_header: X-Load\n") != std::string::npos);
+  CHECK(yaml.find("    query_name: www.example.com.\n    query_type: AAAA\n"
+                  "    expect_rcode: NXDOMAIN\n    expect_answer: false\n") != std::string::npos);
+  CHECK(yaml.find("    when_all_down: fail-open\n    when_unknown: down\n") != std::string::npos);
 
   // Nothing at all is a valid document too.
   CHECK(admin::emit_config({}, {}, ConfigFormat::kYaml) ==
@@ -540,4 +603,71 @@ TEST_CASE("config: hostile input is refused with a message, never a crash") {
   CHECK(parse_errors("{\"regions\": \"\xff\"}", ConfigFormat::kJson, "x.json")[0].starts_with(
       "x.json:1: syntax error while parsing value - invalid string: ill-formed UTF-8 byte"));
   CHECK(parse_errors(std::string("\x00\x01\x02", 3))[0].starts_with("gslb.yaml"));
+}
+
+TEST_CASE("config: monitor knobs and when_unknown read alike from YAML and JSON") {
+  const ConfigFile yaml = parse_ok(kKnobsYaml);
+  REQUIRE(yaml.gslb.monitors.size() == 2);
+  CHECK(zones::gslb_json(yaml.gslb.monitors[0]) == zones::gslb_json(knob_monitors()[0]));
+  CHECK(zones::gslb_json(yaml.gslb.monitors[1]) == zones::gslb_json(knob_monitors()[1]));
+  CHECK(yaml.gslb.monitors[0].jitter_ms == 250u);
+  CHECK_FALSE(yaml.gslb.monitors[1].jitter_ms.has_value());
+  CHECK(yaml.gslb.services[0].when_unknown == zones::HealthState::kDown);
+  CHECK(yaml.gslb.services[1].when_unknown == zones::HealthState::kUp);
+
+  const nlohmann::json doc = {
+      {"monitors", {zones::gslb_json(knob_monitors()[0]), zones::gslb_json(knob_monitors()[1])}},
+      {"services",
+       {{{"name", "a.example.com."}, {"when_unknown", "down"}, {"pools", {{{"pool", "p"}}}}},
+        {{"name", "b.example.com."}, {"when_unknown", "up"}, {"pools", {{{"pool", "p"}}}}}}}};
+  const ConfigFile json = parse_ok(doc.dump(2), ConfigFormat::kJson);
+  CHECK(zones::gslb_json(json.gslb) == zones::gslb_json(yaml.gslb));
+
+  // A document without the knobs is written without them (exports keep their text).
+  nlohmann::json design = design_json();
+  design.erase("zones");
+  const std::string plain = admin::emit_config(parse_ok(design.dump(), ConfigFormat::kJson).gslb,
+                                               {}, ConfigFormat::kYaml);
+  for (const char* key : {"method:", "tls_verify:", "ca_file:", "follow_redirects:", "load_header:",
+                          "query_name:", "query_type:", "expect_rcode:", "expect_answer:",
+                          "jitter:", "max_concurrent:", "when_unknown:"}) {
+    CAPTURE(key);
+    CHECK(plain.find(key) == std::string::npos);
+  }
+}
+
+TEST_CASE("config: monitor knobs and when_unknown of the wrong type are reported at their line") {
+  const auto errors = parse_errors(R"(monitors:
+  - name: m
+    type: https
+    port: 443
+    tls_verify: "no"
+    follow_redirects: yes
+    expect_answer: 1
+    jitter: soon
+    max_concurrent: -1
+    method: [GET]
+    ca_file: {path: x}
+services:
+  - {name: a.example., when_unknown: unknown, pools: [{pool: p}]}
+  - {name: b.example., when_unknown: maybe, pools: [{pool: p}]}
+  - {name: c.example., pools: [{pool: p}], when_unkown: up}
+)");
+  const std::vector<std::string> expected = {
+      "gslb.yaml:5: monitors[0].tls_verify: expected true or false, not a string",
+      "gslb.yaml:6: monitors[0].follow_redirects: expected true or false, not a string",
+      "gslb.yaml:7: monitors[0].expect_answer: expected true or false, not a whole number",
+      "gslb.yaml:8: monitors[0].jitter: expected a duration such as 500ms, 1s or 10m (got "
+      "\"soon\")",
+      "gslb.yaml:9: monitors[0].max_concurrent: expected a whole number 0..4294967295 (got -1)",
+      "gslb.yaml:10: monitors[0].method: expected a string, not a list",
+      "gslb.yaml:11: monitors[0].ca_file: expected a string, not a map",
+      "gslb.yaml:13: services[0].when_unknown: expected one of up | down (got \"unknown\")",
+      "gslb.yaml:14: services[1].when_unknown: expected one of up | down (got \"maybe\")",
+      "gslb.yaml:15: services[2].when_unkown: unknown key (known here: name, policy, ttl, "
+      "degraded_ttl, max_answers, when_all_down, when_unknown, fallback, affinity, "
+      "tolerance_ms, load_threshold, pools, geo, overrides)",
+  };
+  for (const std::string& line : errors) CAPTURE(line);
+  CHECK(errors == expected);
 }

@@ -97,3 +97,116 @@ TEST_CASE("gslb JSON has exactly the declarative config's keys") {
   c.overrides.clear();
   CHECK_FALSE(zones::gslb_json(c).contains("overrides"));
 }
+
+namespace {
+
+// The sample plus a monitor of each kind using every knob away from its default, and a
+// service that leaves unknown members out; in name order, as load() returns them.
+zones::GslbConfig with_knobs() {
+  zones::GslbConfig c = sample();
+  zones::Monitor resolver;
+  resolver.name = "resolver";
+  resolver.type = "dns";
+  resolver.port = 53;
+  resolver.query_name = "www.example.com.";
+  resolver.query_type = "AAAA";
+  resolver.expect_rcode = "NXDOMAIN";
+  resolver.expect_answer = false;
+  resolver.jitter_ms = 0;
+  zones::Monitor secure;
+  secure.name = "secure";
+  secure.type = "https";
+  secure.port = 443;
+  secure.method = "HEAD";
+  secure.tls_verify = false;
+  secure.ca_file = "/etc/gslb/ca.pem";
+  secure.follow_redirects = true;
+  secure.load_header = "X-Load";
+  secure.interval_ms = 5000;
+  secure.timeout_ms = 2000;
+  secure.jitter_ms = 250;
+  secure.max_concurrent = 64;
+  c.monitors.insert(c.monitors.begin(), {resolver, secure});
+  c.services[0].when_unknown = zones::HealthState::kDown;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("gslb JSON writes the monitor knobs and when_unknown only when not at the default") {
+  const zones::GslbConfig c = with_knobs();
+  const nlohmann::json all = zones::gslb_json(c);
+  CHECK(all["monitors"][0] == nlohmann::json::parse(R"({"name":"resolver","type":"dns",
+      "port":53,"path":"/","host":"","expect_status":[200],"interval":"1s","timeout":"800ms",
+      "rise":2,"fall":2,"query_name":"www.example.com.","query_type":"AAAA",
+      "expect_rcode":"NXDOMAIN","expect_answer":false,"jitter":"0s"})"));
+  CHECK(all["monitors"][1] == nlohmann::json::parse(R"({"name":"secure","type":"https",
+      "port":443,"method":"HEAD","path":"/","host":"","expect_status":[200],"tls_verify":false,
+      "ca_file":"/etc/gslb/ca.pem","follow_redirects":true,"load_header":"X-Load",
+      "interval":"5s","timeout":"2s","jitter":"250ms","rise":2,"fall":2,"max_concurrent":64})"));
+  CHECK(all["services"][0]["when_unknown"] == "down");
+  // Defaults are left out, so stores that do not use the knobs export as before.
+  for (const char* key :
+       {"method", "tls_verify", "ca_file", "follow_redirects", "load_header", "query_name",
+        "query_type", "expect_rcode", "expect_answer", "jitter", "max_concurrent"}) {
+    CAPTURE(key);
+    CHECK_FALSE(all["monitors"][2].contains(key));
+    CHECK_FALSE(all["monitors"][3].contains(key));
+  }
+  CHECK_FALSE(all["services"][1].contains("when_unknown"));
+}
+
+TEST_CASE("gslb monitor knobs and when_unknown round trip through the store") {
+  gslbtest::GslbFixture f;
+  const zones::GslbConfig c = with_knobs();
+  f.apply(c);
+  CHECK(gslbtest::shape(f.load()) == gslbtest::shape(c));
+  const zones::GslbConfig loaded = f.load();
+  const zones::Monitor& secure = loaded.monitors[1];
+  CHECK(secure.method == "HEAD");
+  CHECK_FALSE(secure.tls_verify);
+  CHECK(secure.ca_file == "/etc/gslb/ca.pem");
+  CHECK(secure.follow_redirects);
+  CHECK(secure.load_header == "X-Load");
+  CHECK(secure.jitter_ms == 250u);
+  CHECK(secure.max_concurrent == 64u);
+  const zones::Monitor& resolver = loaded.monitors[0];
+  CHECK(resolver.query_name == "www.example.com.");
+  CHECK(resolver.query_type == "AAAA");
+  CHECK(resolver.expect_rcode == "NXDOMAIN");
+  CHECK_FALSE(resolver.expect_answer);
+  CHECK(resolver.jitter_ms == 0u);  // set to 0, not unset
+  CHECK_FALSE(loaded.monitors[2].jitter_ms.has_value());
+  CHECK(loaded.services[0].when_unknown == zones::HealthState::kDown);
+  CHECK(loaded.services[1].when_unknown == zones::HealthState::kUp);
+
+  // Back to the defaults: the columns go back too.
+  zones::GslbConfig back = sample();
+  back.monitors.insert(back.monitors.begin(), c.monitors[0]);
+  back.monitors.insert(back.monitors.begin() + 1, zones::Monitor{});
+  back.monitors[1].name = "secure";
+  back.monitors[1].type = "https";
+  back.monitors[1].port = 443;
+  f.apply(back);
+  CHECK(gslbtest::shape(f.load()) == gslbtest::shape(back));
+  CHECK(f.load().services[0].when_unknown == zones::HealthState::kUp);
+}
+
+TEST_CASE("gslb plan names a knob's default when it is left out of the JSON") {
+  const zones::GslbConfig before = with_knobs();
+  zones::GslbConfig after = before;
+  after.monitors[1].method = "GET";
+  after.monitors[1].ca_file.reset();
+  after.monitors[3].jitter_ms = 100;
+  after.services[0].when_unknown = zones::HealthState::kUp;
+  const zones::Plan plan = zones::plan_gslb(before, after);
+  REQUIRE(plan.changes.size() == 3);
+  CHECK(plan.changes[0].object == "monitor/secure");
+  CHECK(plan.changes[0].fields ==
+        std::vector<std::string>{"method: \"HEAD\" -> \"GET\"",
+                                 "ca_file: \"/etc/gslb/ca.pem\" -> (none)"});
+  CHECK(plan.changes[1].object == "monitor/web");
+  CHECK(plan.changes[1].fields == std::vector<std::string>{"jitter: (none) -> \"100ms\""});
+  CHECK(plan.changes[2].object == "service/api.gslb.example.com.");
+  CHECK(plan.changes[2].fields == std::vector<std::string>{"when_unknown: \"down\" -> \"up\""});
+}

@@ -285,3 +285,158 @@ TEST_CASE("gslb validation of cidr overrides") {
        [](GslbConfig& c) { c.overrides[1].network = "2001:db8::/129"; }},
   });
 }
+
+namespace {
+
+zones::Monitor& tcp(GslbConfig& c) {
+  return c.monitors[0];
+}
+zones::Monitor& web(GslbConfig& c) {
+  return c.monitors[1];
+}
+
+// The sample's tcp monitor turned into a dns one that validates.
+zones::Monitor& dns(GslbConfig& c) {
+  tcp(c).type = "dns";
+  tcp(c).port = 53;
+  tcp(c).query_name = "www.example.com.";
+  return tcp(c);
+}
+
+}  // namespace
+
+TEST_CASE("gslb validation accepts every monitor knob where it applies, normalised") {
+  GslbConfig c = sample();
+  web(c).type = "https";
+  web(c).method = "head";  // upper-cased
+  web(c).expect_body.reset();
+  web(c).load_field.reset();
+  web(c).load_header = "X-Load";
+  web(c).tls_verify = false;
+  web(c).ca_file = "/etc/gslb/ca.pem";
+  web(c).follow_redirects = true;
+  web(c).jitter_ms = 999;  // under half of 2s
+  web(c).max_concurrent = UINT32_MAX;
+  dns(c).query_name = "WWW.Example.COM";  // made absolute and lower case
+  dns(c).query_type = "aaaa";
+  dns(c).expect_rcode = "nxdomain";
+  dns(c).expect_answer = false;
+  tcp(c).jitter_ms = 0;
+  api(c).when_unknown = zones::HealthState::kDown;
+  CHECK(problems(c).empty());
+
+  zones::normalise_gslb(c);
+  CHECK(web(c).method == "HEAD");
+  CHECK(tcp(c).query_name == "www.example.com.");
+  CHECK(tcp(c).query_type == "AAAA");
+  CHECK(tcp(c).expect_rcode == "NXDOMAIN");
+
+  for (const char* type : {"TXT", "SOA", "TYPE65535", "ANY"}) {
+    CAPTURE(type);
+    dns(c).query_type = type;
+    CHECK(problems(c).empty());
+  }
+  for (const char* rcode : {"NOERROR", "SERVFAIL", "REFUSED", "NOTAUTH"}) {
+    CAPTURE(rcode);
+    dns(c).expect_rcode = rcode;
+    CHECK(problems(c).empty());
+  }
+}
+
+TEST_CASE("gslb validation of http(s) monitor knobs") {
+  check_cases({
+      {"monitors[1].method: must be GET or HEAD (not \"POST\")",
+       [](GslbConfig& c) { web(c).method = "POST"; }},
+      {"monitors[1].expect_body: a HEAD request gets no body (use method GET)",
+       [](GslbConfig& c) { web(c).method = "HEAD"; }},
+      {"monitors[1].load_field: a HEAD request gets no body (use method GET, or load_header)",
+       [](GslbConfig& c) {
+         web(c).method = "HEAD";
+         web(c).expect_body.reset();
+       }},
+      {"monitors[1].load_header: give load_field or load_header, not both",
+       [](GslbConfig& c) { web(c).load_header = "X-Load"; }},
+      {"monitors[1].load_header: must be an HTTP header name such as X-Load (not \"X Load\")",
+       [](GslbConfig& c) {
+         web(c).load_field.reset();
+         web(c).load_header = "X Load";
+       }},
+      {"monitors[1].load_header: must be an HTTP header name such as X-Load (not \"\")",
+       [](GslbConfig& c) {
+         web(c).load_field.reset();
+         web(c).load_header = "";
+       }},
+      {"monitors[1].load_header: must be an HTTP header name such as X-Load (not \"X-Load:\")",
+       [](GslbConfig& c) {
+         web(c).load_field.reset();
+         web(c).load_header = "X-Load:";
+       }},
+      {"monitors[1].ca_file: must not be empty (leave it out to trust the system's CAs)",
+       [](GslbConfig& c) {
+         web(c).type = "https";
+         web(c).ca_file = "";
+       }},
+      {"monitors[1].ca_file: applies to https monitors only (type is http)",
+       [](GslbConfig& c) { web(c).ca_file = "/etc/ca.pem"; }},
+      {"monitors[1].tls_verify: applies to https monitors only (type is http)",
+       [](GslbConfig& c) { web(c).tls_verify = false; }},
+      {"monitors[0].ca_file: applies to https monitors only (type is tcp)",
+       [](GslbConfig& c) { tcp(c).ca_file = "/etc/ca.pem"; }},
+  });
+}
+
+TEST_CASE("gslb validation refuses http(s) knobs on tcp and dns monitors") {
+  const std::string why = ": applies to http and https monitors only (type is tcp)";
+  check_cases({
+      {"monitors[0].method" + why, [](GslbConfig& c) { tcp(c).method = "HEAD"; }},
+      {"monitors[0].path" + why, [](GslbConfig& c) { tcp(c).path = "/healthz"; }},
+      {"monitors[0].expect_status" + why, [](GslbConfig& c) { tcp(c).expect_status = {204}; }},
+      {"monitors[0].expect_body" + why, [](GslbConfig& c) { tcp(c).expect_body = "ok"; }},
+      {"monitors[0].follow_redirects" + why, [](GslbConfig& c) { tcp(c).follow_redirects = true; }},
+      {"monitors[0].load_field" + why, [](GslbConfig& c) { tcp(c).load_field = "load"; }},
+      {"monitors[0].load_header" + why, [](GslbConfig& c) { tcp(c).load_header = "X-Load"; }},
+      {"monitors[0].path: applies to http and https monitors only (type is dns)",
+       [](GslbConfig& c) { dns(c).path = "/x"; }},
+  });
+}
+
+TEST_CASE("gslb validation of dns monitor knobs") {
+  check_cases({
+      {"monitors[0].query_name: a dns monitor needs the name to query",
+       [](GslbConfig& c) { dns(c).query_name.reset(); }},
+      {"monitors[0].query_name: bad name \"a..b\": empty label",
+       [](GslbConfig& c) { dns(c).query_name = "a..b"; }},
+      {"monitors[0].query_type: \"FOO\" is not a record type such as A, AAAA, TXT or SOA",
+       [](GslbConfig& c) { dns(c).query_type = "foo"; }},
+      {"monitors[0].query_type: \"TYPE70000\" is not a record type (TYPE<n> needs n from 1 to "
+       "65535)",
+       [](GslbConfig& c) { dns(c).query_type = "TYPE70000"; }},
+      {"monitors[0].query_type: \"TYPE1X\" is not a record type",
+       [](GslbConfig& c) { dns(c).query_type = "type1x"; }},
+      {"monitors[0].query_type: \"AXFR\" cannot be asked for in a query over UDP",
+       [](GslbConfig& c) { dns(c).query_type = "AXFR"; }},
+      {"monitors[0].expect_rcode: not a DNS response code such as NOERROR, NXDOMAIN or REFUSED: "
+       "\"OK\"",
+       [](GslbConfig& c) { dns(c).expect_rcode = "ok"; }},
+  });
+  const std::string why = ": applies to dns monitors only (type is http)";
+  check_cases({
+      {"monitors[1].query_name" + why, [](GslbConfig& c) { web(c).query_name = "a.example."; }},
+      {"monitors[1].query_type" + why, [](GslbConfig& c) { web(c).query_type = "AAAA"; }},
+      {"monitors[1].expect_rcode" + why, [](GslbConfig& c) { web(c).expect_rcode = "NXDOMAIN"; }},
+      {"monitors[1].expect_answer" + why, [](GslbConfig& c) { web(c).expect_answer = false; }},
+      {"monitors[0].query_name: applies to dns monitors only (type is tcp)",
+       [](GslbConfig& c) { tcp(c).query_name = "a.example."; }},
+  });
+}
+
+TEST_CASE("gslb validation of monitor scheduling knobs and a service's when_unknown") {
+  check_cases({
+      {"monitors[1].jitter: must be shorter than half the interval of 2s",
+       [](GslbConfig& c) { web(c).jitter_ms = 1000; }},
+      {"monitors[0].jitter: must be shorter than half the interval of 1s",
+       [](GslbConfig& c) { tcp(c).jitter_ms = UINT32_MAX; }},
+      {"services[0].when_unknown: must be up or down",
+       [](GslbConfig& c) { api(c).when_unknown = zones::HealthState::kUnknown; }},
+  });
+}

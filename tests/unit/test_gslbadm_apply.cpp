@@ -173,8 +173,8 @@ TEST_CASE("gslbadm apply: a refused file or plan writes nothing and shows every 
   CHECK(refused.err == "error: " + bad + ":2: regions[0].lat: expected a number, not a string\n" +
                            "error: " + bad +
                            ":5: services[0].pols: unknown key (known here: name, policy, ttl, "
-                           "degraded_ttl, max_answers, when_all_down, fallback, affinity, "
-                           "tolerance_ms, load_threshold, pools, geo, overrides)\n" +
+                           "degraded_ttl, max_answers, when_all_down, when_unknown, fallback, "
+                           "affinity, tolerance_ms, load_threshold, pools, geo, overrides)\n" +
                            "error: " + bad +
                            ":6: services[0].ttl: expected a TTL: seconds, or a duration in "
                            "whole seconds such as 30s or 5m (got \"soon\")\n");
@@ -217,7 +217,8 @@ TEST_CASE("gslbadm apply: a refused file or plan writes nothing and shows every 
 TEST_CASE("gslbadm export -> apply on an empty store -> export gives the same text") {
   Cli cli;
   cli.ok({"apply", "-f", kSample});
-  // State the sample does not show: admin states, names, overrides, a multi-line body.
+  // State the sample does not show: admin states, names, overrides, every monitor knob,
+  // a service's when_unknown.
   const std::string extra = cli.dir
                                 .write("extra.yaml", R"(
 monitors:
@@ -226,6 +227,23 @@ monitors:
     port: 443
     interval: 90s
     timeout: 1500ms
+    jitter: 5s
+    max_concurrent: 100
+  - name: secure
+    type: https
+    port: 8443
+    method: head
+    tls_verify: false
+    ca_file: /etc/gslb/ca.pem
+    follow_redirects: true
+    load_header: X-Load
+  - name: resolver
+    type: dns
+    port: 53
+    query_name: WWW.gslb.example
+    query_type: aaaa
+    expect_rcode: nxdomain
+    expect_answer: false
 pools:
   - name: eu-central
     region: eu-central
@@ -235,6 +253,10 @@ pools:
     members:
       - {address: 198.51.100.10, name: fra-1, weight: 3}
       - {address: "2001:DB8:0:2:0::10", name: fra-2, admin_state: fail}
+services:
+  - name: status.gslb.example
+    when_unknown: down
+    pools: [{pool: eu-central}]
 overrides:
   - {network: 10.1.0.0/16, region: eu-central}
 )")
@@ -244,6 +266,19 @@ overrides:
   CHECK(contains(first,
                  "{address: \"2001:db8:0:2::10\", name: fra-2, weight: 1, admin_state: fail}"));
   CHECK(contains(first, "overrides:\n  - {network: 10.1.0.0/16, region: eu-central}\n"));
+  // The monitor knobs and when_unknown, normalised, where the docs put them.
+  CHECK(contains(first, "    type: https\n    port: 8443\n    method: HEAD\n"));
+  CHECK(contains(first,
+                 "    tls_verify: false\n    ca_file: /etc/gslb/ca.pem\n"
+                 "    follow_redirects: true\n"));
+  CHECK(contains(first, "    fall: 2\n    load_header: X-Load\n"));
+  CHECK(contains(first,
+                 "    query_name: www.gslb.example.\n    query_type: AAAA\n"
+                 "    expect_rcode: NXDOMAIN\n    expect_answer: false\n"));
+  CHECK(contains(first,
+                 "    timeout: 1500ms\n    jitter: 5s\n    rise: 2\n    fall: 2\n"
+                 "    max_concurrent: 100\n"));
+  CHECK(contains(first, "    when_all_down: fail-open\n    when_unknown: down\n"));
 
   for (const char* format : {"yaml", "json"}) {
     CAPTURE(format);

@@ -3,6 +3,11 @@
 // that change nothing.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -70,6 +75,36 @@ struct Cli {
   }
 };
 
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A loopback TCP port nothing listens on (bound for a moment to learn a free one).
+uint16_t closed_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
 struct Step {
   std::vector<std::string> args;
   int status;
@@ -111,7 +146,7 @@ TEST_CASE("gslbadm adds, changes, lists, shows and deletes each kind of GSLB obj
                  0,
                  "changed monitor/web"},
                 {{"monitor", "list"}, 0, "web      https  443"},
-                {{"monitor", "show", "web"}, 0, "expect_status  200,204\n"},
+                {{"monitor", "show", "web"}, 0, "expect_status     200,204\n"},
                 {{"pool", "add", "us-east", "--region", "us-east", "--monitor", "web"},
                  0,
                  "created pool/us-east\n"},
@@ -408,11 +443,12 @@ TEST_CASE("gslbadm edits a service's geo map and the client location overrides")
   CHECK(cli.json({"override", "list"}) == nlohmann::json::array());
 }
 
-TEST_CASE("gslbadm health lists member health per vantage with its age, marking stale rows") {
+TEST_CASE("gslbadm health: per member the combined state, each vantage's, ages and vantages") {
   Cli cli;
-  cli.add_example();
-  using namespace std::chrono;
-  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  cli.add_example();  // monitor web, interval 1s: reports older than 3s are stale
+  cli.ok({"pool", "add", "spare", "--region", "us-east"});  // no monitor
+  cli.ok({"member", "add", "spare", "198.51.100.7"});
+  const int64_t now = now_ms();
   {
     auto db = zones::Db::open(cli.db);
     REQUIRE(db.has_value());
@@ -428,45 +464,121 @@ TEST_CASE("gslbadm health lists member health per vantage with its age, marking 
       r.changed_at_ms = now - 60000;
       return r;
     };
-    std::vector<zones::HealthRow> rows = {
+    // fra beats now: its rows stand however old; nyc last beat 10s ago: stale.
+    std::vector<zones::HealthRow> fra = {
         row("us-east", "192.0.2.10", "fra", zones::HealthState::kUp, 500),
-        row("us-east", "192.0.2.10", "nyc", zones::HealthState::kDown, 10000),
-        row("eu-central", "2001:db8::10", "fra", zones::HealthState::kUp, 1200),
+        row("eu-central", "2001:db8::10", "fra", zones::HealthState::kUp, 20000),
     };
-    rows[0].rtt_us = 1250;
-    rows[0].load = 0.25;
-    rows[1].reason = "connect: refused";
-    rows[2].rtt_us = 800;
-    auto written = store.write_health(rows);
-    REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().text()));
+    fra[0].rtt_ewma_us = 1250;
+    fra[0].load = 0.25;
+    fra[0].reason = "HTTP 200";
+    fra[1].rtt_ewma_us = 800;
+    std::vector<zones::HealthRow> nyc = {
+        row("us-east", "192.0.2.10", "nyc", zones::HealthState::kDown, 10000),
+        row("us-east", "192.0.2.11", "nyc", zones::HealthState::kDown, 10000),
+    };
+    nyc[0].reason = "connect: refused";
+    nyc[1].reason = "timeout after 800ms";
+    // ams disagrees with fra on 2001:db8::10: a tie, up under the default quorum.
+    std::vector<zones::HealthRow> ams = {
+        row("eu-central", "2001:db8::10", "ams", zones::HealthState::kDown, 1000),
+    };
+    ams[0].reason = "HTTP 503 (expected 200)";
+    const zones::Vantage ams_beat{"ams", now, now - 3'600'000, "0.2.0"};
+    const zones::Vantage fra_beat{"fra", now, now - 7'200'000, "0.2.0"};
+    const zones::Vantage nyc_beat{"nyc", now - 10000, now - 90'000'000, "0.1.0"};
+    for (auto [rows, beat] :
+         {std::pair{&ams, &ams_beat}, std::pair{&fra, &fra_beat}, std::pair{&nyc, &nyc_beat}}) {
+      auto written = store.write_health(*rows, beat);
+      REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().text()));
+    }
   }
   const std::string all = cli.ok({"health"});
   CAPTURE(all);
-  CHECK(all.starts_with("POOL        MEMBER             VANTAGE  STATE  RTT     LOAD  CHECKED"));
-  CHECK(all.find("\nus-east     lb-1 (192.0.2.10)  fra      up     1.25ms  0.25  ") !=
-        std::string::npos);
-  CHECK(all.find("\nus-east     lb-1 (192.0.2.10)  nyc      down   -       -     ") !=
-        std::string::npos);
-  CHECK(all.find("s ago (stale)  connect: refused\n") != std::string::npos);
-  CHECK(all.find("\neu-central  2001:db8::10       fra      up     800us") != std::string::npos);
+  const std::vector<std::string> lines = split_lines(all);
+  REQUIRE(lines.size() == 10);
+  CHECK(
+      lines[0].starts_with("POOL        MEMBER        ADDRESS       STATE                 "
+                           "VANTAGES                RTT     LOAD  SINCE     REPORTED"));
+  CHECK(
+      lines[1].starts_with("eu-central  2001:db8::10  2001:db8::10  up                    "
+                           "ams=down fra=up         800us   -     1m0s ago  "));
+  // fra's heartbeat vouches for its 20s old row: fresh.
+  CHECK(lines[1].find(" ago  ") != std::string::npos);
+  CHECK(lines[1].find("(stale)") == std::string::npos);
+  CHECK(lines[1].ends_with("  -"));
+  CHECK(
+      lines[2].starts_with("spare       198.51.100.7  198.51.100.7  unknown (no monitor)  "
+                           "-                       -       -     -         -   "));
+  CHECK(lines[2].ends_with("  -"));
+  CHECK(
+      lines[3].starts_with("us-east     lb-1          192.0.2.10    up                    "
+                           "fra=up nyc=down(stale)  1.25ms  0.25  1m0s ago  "));
+  CHECK(lines[3].ends_with("HTTP 200"));
+  CHECK(
+      lines[4].starts_with("us-east     192.0.2.11    192.0.2.11    unknown               "
+                           "nyc=down(stale)         -       -     -         10."));
+  CHECK(lines[4].ends_with("s ago (stale)  timeout after 800ms"));
+  CHECK(lines[5] == "");
+  CHECK(lines[6] == "VANTAGE  HEARTBEAT  STARTED   VERSION");
+  CHECK(lines[7].starts_with("ams      "));
+  CHECK(lines[7].find(" ago ") != std::string::npos);
+  CHECK(lines[7].ends_with("  1h0m ago  0.2.0"));
+  CHECK(lines[8].starts_with("fra      "));
+  CHECK(lines[8].find(" ago ") != std::string::npos);
+  CHECK(lines[8].ends_with("  2h0m ago  0.2.0"));
+  CHECK(lines[9].starts_with("nyc      10."));
+  CHECK(lines[9].ends_with("s ago  1d1h ago  0.1.0"));
 
-  auto rows = cli.json({"health", "--pool", "us-east"});
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0]["vantage"] == "fra");
-  CHECK(rows[0]["name"] == "lb-1");
-  CHECK(rows[0]["stale"] == false);
-  CHECK(rows[0]["rtt_us"] == 1250);
-  CHECK(rows[0]["age_ms"].get<int64_t>() >= 500);
-  CHECK(rows[1]["state"] == "down");
-  CHECK(rows[1]["stale"] == true);
-  CHECK(rows[1]["reason"] == "connect: refused");
+  auto health = cli.json({"health", "--pool", "us-east"});
+  CHECK(health["quorum"] == "majority");
+  REQUIRE(health["members"].size() == 2);
+  const auto& lb1 = health["members"][0];
+  CHECK(lb1["name"] == "lb-1");
+  CHECK(lb1["address"] == "192.0.2.10");
+  CHECK(lb1["monitor"] == "web");
+  CHECK(lb1["state"] == "up");
+  CHECK(lb1["rtt_us"] == 1250);
+  CHECK(lb1["load"] == 0.25);
+  CHECK(lb1["changed_at_ms"] == now - 60000);
+  CHECK(lb1["age_ms"].get<int64_t>() < 3000);  // fra's report, vouched for by its heartbeat
+  CHECK(lb1["stale"] == false);
+  CHECK(lb1["reason"] == "HTTP 200");
+  REQUIRE(lb1["vantages"].size() == 2);
+  CHECK(lb1["vantages"][0]["vantage"] == "fra");
+  CHECK(lb1["vantages"][0]["stale"] == false);
+  CHECK(lb1["vantages"][1]["vantage"] == "nyc");
+  CHECK(lb1["vantages"][1]["state"] == "down");
+  CHECK(lb1["vantages"][1]["stale"] == true);
+  CHECK(lb1["vantages"][1]["age_ms"].get<int64_t>() >= 10000);
+  CHECK(lb1["vantages"][1]["reason"] == "connect: refused");
+  const auto& other = health["members"][1];
+  CHECK(other["state"] == "unknown");
+  CHECK(other["stale"] == true);
+  CHECK(other["rtt_us"] == nullptr);
+  REQUIRE(health["vantages"].size() == 3);
+  CHECK(health["vantages"][1] == nlohmann::json{{"name", "fra"},
+                                                {"seen_at_ms", now},
+                                                {"age_ms", health["vantages"][1]["age_ms"]},
+                                                {"started_at_ms", now - 7'200'000},
+                                                {"version", "0.2.0"}});
+  auto spare = cli.json({"health", "--pool", "spare"})["members"][0];
+  CHECK(spare["monitor"] == nullptr);
+  CHECK(spare["state"] == "unknown");
+  CHECK(spare["reason"] == "no monitor");
+
+  // gslbd's quorum: with "any", one fresh down report is enough; stale ones never count.
+  auto any = cli.json({"health", "--quorum", "any"});
+  CHECK(any["quorum"] == "any");
+  CHECK(any["members"][0]["state"] == "down");
+  CHECK(any["members"][0]["reason"] == "HTTP 503 (expected 200)");
+  CHECK(any["members"][2]["state"] == "up");
+  CHECK(cli.run({"health", "--quorum", "most"}).status == 2);
 
   auto pool = cli.json({"pool", "show", "us-east"});
   CHECK(pool["members"][0]["health"].size() == 2);
-  CHECK(pool["members"][1]["health"] == nlohmann::json::array());
   const std::string shown = cli.ok({"pool", "show", "us-east"});
-  CHECK(shown.find("192.0.2.10  lb-1  1       enabled  nyc      down") != std::string::npos);
-  CHECK(shown.find("192.0.2.11  -     2       enabled  -        unknown  -") != std::string::npos);
+  CHECK(shown.find("192.0.2.10  lb-1  1       enabled  fra      up") != std::string::npos);
 }
 
 TEST_CASE("gslbadm object commands and apply agree: export of their work rebuilds the store") {
@@ -484,4 +596,219 @@ TEST_CASE("gslbadm object commands and apply agree: export of their work rebuild
   fresh.ok({"zone", "delete", "gslb.example.com"});  // the file brings the zone
   fresh.ok({"apply", "-f", file});
   CHECK(fresh.everything() == cli.everything());
+}
+
+TEST_CASE("gslbadm monitor flags set, show and clear every knob; service --when-unknown") {
+  Cli cli;
+  cli.add_example();
+  CHECK(cli.ok({"monitor",
+                "add",
+                "secure",
+                "--type",
+                "https",
+                "--port",
+                "443",
+                "--method",
+                "head",
+                "--no-tls-verify",
+                "--ca-file",
+                "/etc/gslb/ca.pem",
+                "--follow-redirects",
+                "on",
+                "--load-header",
+                "X-Load",
+                "--jitter",
+                "150ms",
+                "--max-concurrent",
+                "5"}) == "created monitor/secure\n");
+  CHECK(cli.json({"monitor", "show", "secure"}) == nlohmann::json::parse(R"({
+      "name": "secure", "type": "https", "port": 443, "method": "HEAD", "path": "/",
+      "host": "", "expect_status": [200], "tls_verify": false, "ca_file": "/etc/gslb/ca.pem",
+      "follow_redirects": true, "load_header": "X-Load", "interval": "1s", "timeout": "800ms",
+      "jitter": "150ms", "rise": 2, "fall": 2, "max_concurrent": 5})"));
+  CHECK(cli.ok({"monitor", "show", "secure"}) ==
+        "monitor           secure\n"
+        "type              https\n"
+        "port              443\n"
+        "method            HEAD\n"
+        "path              /\n"
+        "host              - (the member's address)\n"
+        "expect_status     200\n"
+        "expect_body       -\n"
+        "follow_redirects  on\n"
+        "tls_verify        off\n"
+        "ca_file           /etc/gslb/ca.pem\n"
+        "load_field        -\n"
+        "load_header       X-Load\n"
+        "interval          1s\n"
+        "timeout           800ms\n"
+        "jitter            150ms\n"
+        "rise              2\n"
+        "fall              2\n"
+        "max_concurrent    5\n"
+        "pools             -\n");
+  CHECK(cli.ok({"monitor", "set", "secure", "--tls-verify", "on", "--ca-file", "", "--jitter", "",
+                "--follow-redirects", "off", "--load-header", "", "--method", "GET",
+                "--max-concurrent", "0"})
+            .starts_with("changed monitor/secure: method: \"HEAD\" -> \"GET\", tls_verify: false "
+                         "-> true, ca_file: \"/etc/gslb/ca.pem\" -> (none), "));
+  const std::string shown = cli.ok({"monitor", "show", "secure"});
+  CHECK(shown.find("tls_verify        on\nca_file           - (the system's CAs)\n") !=
+        std::string::npos);
+  CHECK(shown.find("jitter            100ms (a tenth of the interval)\n") != std::string::npos);
+  CHECK(shown.find("max_concurrent    0 (no cap)\n") != std::string::npos);
+
+  CHECK(cli.ok({"monitor", "add", "resolver", "--type", "dns", "--port", "53", "--query-name",
+                "WWW.Example.com", "--query-type", "aaaa", "--expect-rcode", "nxdomain",
+                "--expect-answer", "off"}) == "created monitor/resolver\n");
+  auto resolver = cli.json({"monitor", "show", "resolver"});
+  CHECK(resolver["query_name"] == "www.example.com.");
+  CHECK(resolver["query_type"] == "AAAA");
+  CHECK(resolver["expect_rcode"] == "NXDOMAIN");
+  CHECK(resolver["expect_answer"] == false);
+  CHECK(cli.ok({"monitor", "show", "resolver"}) ==
+        "monitor         resolver\n"
+        "type            dns\n"
+        "port            53\n"
+        "query_name      www.example.com.\n"
+        "query_type      AAAA\n"
+        "expect_rcode    NXDOMAIN\n"
+        "expect_answer   off\n"
+        "interval        1s\n"
+        "timeout         800ms\n"
+        "jitter          100ms (a tenth of the interval)\n"
+        "rise            2\n"
+        "fall            2\n"
+        "max_concurrent  0 (no cap)\n"
+        "pools           -\n");
+
+  const std::string www = "www.gslb.example.com";
+  CHECK(cli.ok({"service", "set", www, "--when-unknown", "down"}) ==
+        "changed service/www.gslb.example.com.: when_unknown: \"up\" -> \"down\"\n");
+  CHECK(cli.ok({"service", "show", www})
+            .find("when_unknown    down (members nobody reports on are left out)\n") !=
+        std::string::npos);
+  CHECK(cli.json({"service", "show", www})["when_unknown"] == "down");
+  CHECK(cli.ok({"service", "set", www, "--when-unknown", "up"}).starts_with("changed"));
+  CHECK_FALSE(cli.json({"service", "show", www}).contains("when_unknown"));
+}
+
+TEST_CASE("gslbadm refuses monitor knobs where they do not apply; bad flag values exit 2") {
+  Cli cli;
+  cli.add_example();
+  cli.ok({"monitor", "add", "tcp", "--type", "tcp", "--port", "443"});
+  const std::string before = cli.everything();
+  const Step refused[] = {
+      {{"monitor", "set", "web", "--query-name", "a.example"},
+       1,
+       "",
+       "error: monitor/web query_name: applies to dns monitors only (type is http)\n"},
+      {{"monitor", "set", "web", "--no-tls-verify"},
+       1,
+       "",
+       "monitor/web tls_verify: applies to https monitors only (type is http)"},
+      {{"monitor", "set", "tcp", "--path", "/x"},
+       1,
+       "",
+       "monitor/tcp path: applies to http and https monitors only (type is tcp)"},
+      {{"monitor", "set", "web", "--method", "POST"},
+       1,
+       "",
+       "monitor/web method: must be GET or HEAD (not \"POST\")"},
+      {{"monitor", "set", "web", "--load-field", "load", "--load-header", "X-Load"},
+       1,
+       "",
+       "monitor/web load_header: give load_field or load_header, not both"},
+      {{"monitor", "set", "web", "--jitter", "500ms"},
+       1,
+       "",
+       "monitor/web jitter: must be shorter than half the interval of 1s"},
+      {{"monitor", "add", "dns", "--type", "dns", "--port", "53"},
+       1,
+       "",
+       "monitor/dns query_name: a dns monitor needs the name to query"},
+      {{"monitor", "add", "dns", "--type", "dns", "--port", "53", "--query-name", "a.example",
+        "--query-type", "BOGUS", "--expect-rcode", "FINE"},
+       1,
+       "",
+       "error: monitor/dns query_type: \"BOGUS\" is not a record type such as A, AAAA, TXT or "
+       "SOA\nerror: monitor/dns expect_rcode: not a DNS response code"},
+  };
+  for (const Step& s : refused) {
+    const std::string command = testsupport::join_args(s.args);
+    CAPTURE(command);
+    auto result = cli.run(s.args);
+    CAPTURE(result.err);
+    CHECK(result.status == s.status);
+    CHECK(result.err.find(s.err_part) != std::string::npos);
+  }
+  const Step usage[] = {
+      {{"monitor", "set", "web", "--tls-verify", "maybe"}, 2, "", "--tls-verify"},
+      {{"monitor", "set", "web", "--tls-verify", "off", "--no-tls-verify"},
+       2,
+       "",
+       "--no-tls-verify"},
+      {{"monitor", "set", "web", "--follow-redirects", "yes"}, 2, "", "--follow-redirects"},
+      {{"monitor", "set", "web", "--expect-answer", "true"}, 2, "", "--expect-answer"},
+      {{"monitor", "set", "web", "--jitter", "soon"}, 2, "", "--jitter"},
+      {{"monitor", "set", "web", "--max-concurrent", "-1"}, 2, "", "--max-concurrent"},
+      {{"service", "set", "www.gslb.example.com", "--when-unknown", "unknown"},
+       2,
+       "",
+       "--when-unknown"},
+      {{"monitor", "test", "web", "--target", "lb-1.example.com"},
+       2,
+       "",
+       "--target: not an IPv4 or IPv6 address: \"lb-1.example.com\""},
+      {{"monitor", "test", "web"}, 2, "", "--target"},
+      {{"monitor", "test", "web", "--target", "192.0.2.10", "--port", "0"}, 2, "", "--port"},
+  };
+  for (const Step& s : usage) {
+    const std::string command = testsupport::join_args(s.args);
+    CAPTURE(command);
+    auto result = cli.run(s.args);
+    CAPTURE(result.err);
+    CHECK(result.status == s.status);
+    CHECK(result.err.find(s.err_part) != std::string::npos);
+  }
+  CHECK(cli.everything() == before);
+}
+
+TEST_CASE("gslbadm monitor test probes an address now: nothing listening is down, exit 1") {
+  Cli cli;
+  cli.add_example();
+  cli.ok({"monitor", "add", "tcp", "--type", "tcp", "--port", "443", "--timeout", "500ms"});
+  const std::string port = std::to_string(closed_port());
+
+  auto result = cli.run({"monitor", "test", "tcp", "--target", "127.0.0.1", "--port", port});
+  CAPTURE(result.out);
+  CAPTURE(result.err);
+  CHECK(result.status == 1);
+  CHECK(result.err == "");
+  const std::vector<std::string> lines = split_lines(result.out);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0] == "monitor  tcp (tcp, port " + port + ")");
+  CHECK(lines[1] == "target   127.0.0.1");
+  CHECK(lines[2] == "state    down");
+  CHECK(lines[3] == "rtt      -");
+  CHECK(lines[4] == "load     -");
+  CHECK(lines[5].starts_with("reason   "));
+  CHECK(lines[5].size() > 9);
+
+  result = cli.run({"--json", "monitor", "test", "tcp", "--target", "127.0.0.1", "--port", port});
+  CHECK(result.status == 1);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["monitor"] == "tcp");
+  CHECK(json["type"] == "tcp");
+  CHECK(json["target"] == "127.0.0.1");
+  CHECK(json["port"] == std::stoi(port));
+  CHECK(json["up"] == false);
+  CHECK(json["state"] == "down");
+  CHECK(json["rtt_ms"] == nullptr);
+  CHECK(json["load"] == nullptr);
+  CHECK(json["reason"].get<std::string>() != "");
+
+  result = cli.run({"monitor", "test", "nope", "--target", "127.0.0.1"});
+  CHECK(result.status == 1);
+  CHECK(result.err == "error: monitor/nope: not found\n");
 }

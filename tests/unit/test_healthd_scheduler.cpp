@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "healthd/scheduler.h"
@@ -18,12 +19,14 @@ namespace {
 class FakeEngine : public healthd::ProbeEngine {
  public:
   FakeEngine(uv_loop_t* loop, uint64_t delay_ms) : loop_(loop), delay_ms_(delay_ms) {}
+  ~FakeEngine() override { close(); }
 
   void start(const healthd::ProbeTarget& target, healthd::ProbeDone done) override {
     starts[target.address].push_back(uv_now(loop_));
     ++in_flight_;
     max_in_flight = std::max(max_in_flight, in_flight_);
     auto* p = new Pending{this, std::move(done), {}};
+    pending_.insert(p);
     uv_timer_init(loop_, &p->timer);
     p->timer.data = p;
     uv_timer_start(
@@ -31,14 +34,18 @@ class FakeEngine : public healthd::ProbeEngine {
         [](uv_timer_t* t) {
           auto* pending = static_cast<Pending*>(t->data);
           --pending->engine->in_flight_;
+          pending->engine->pending_.erase(pending);
           pending->done({true, 1000, std::nullopt, "fake"});
-          uv_close(reinterpret_cast<uv_handle_t*>(t),
-                   [](uv_handle_t* h) { delete static_cast<Pending*>(h->data); });
+          release(pending);
         },
         delay_ms_, 0);
   }
   size_t in_flight() const override { return in_flight_; }
-  void close() override {}
+  // Drops every probe in flight without calling back (as the real engine does).
+  void close() override {
+    for (Pending* p : pending_) release(p);
+    pending_.clear();
+  }
 
   std::map<std::string, std::vector<uint64_t>> starts;
   size_t max_in_flight = 0;
@@ -49,6 +56,11 @@ class FakeEngine : public healthd::ProbeEngine {
     healthd::ProbeDone done;
     uv_timer_t timer;
   };
+  static void release(Pending* p) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&p->timer),
+             [](uv_handle_t* h) { delete static_cast<Pending*>(h->data); });
+  }
+  std::set<Pending*> pending_;
   uv_loop_t* loop_;
   uint64_t delay_ms_;
   size_t in_flight_ = 0;

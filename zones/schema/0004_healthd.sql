@@ -27,3 +27,8 @@ CREATE TABLE vantage (
   started_at INTEGER NOT NULL,
   version    TEXT    NOT NULL DEFAULT ''
 ) STRICT;
+
+-- HTTP-only fields on tcp/dns monitors never meant anything, and validation now refuses them
+-- there; reset them so that a store written by an older gslb stays editable.
+UPDATE monitor SET path = '/', expect_status = '[200]', expect_body = NULL, load_field = NULL
+  WHERE type IN ('tcp', 'dns');
