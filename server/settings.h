@@ -13,9 +13,9 @@ struct GslbdSettings {
   std::string chaos_id;
   std::string chaos_version;
   std::string log_level = "info";
-  std::string geoip;  // MaxMind DB file; empty = no client location
+  std::string geoip;                       // MaxMind DB file; empty = no client location
   std::string health_quorum = "majority";  // see server::parse_quorum
-  int threads = 0;    // 0: one per core
+  int threads = 0;                         // 0: one per core
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;
