@@ -30,6 +30,7 @@ class WriterDb {
 
 namespace {
 
+constexpr int64_t kGatherMs = 10;
 constexpr int64_t kFirstBackoffMs = 50;
 constexpr int64_t kMaxBackoffMs = 2000;
 constexpr int64_t kFailureLogEveryMs = 10'000;
@@ -147,6 +148,10 @@ void HealthWriter::run() {
               : std::max<int64_t>(0, last_beat_ms + beat_interval_ms_ - zones::unix_ms()));
       wake_.wait_for(lock, wait,
                      [&] { return stopping_ || (backoff_ms == 0 && !pending_.empty()); });
+      if (!stopping_ && !pending_.empty()) {
+        // Let the rows of probes ending together share one transaction.
+        wake_.wait_for(lock, std::chrono::milliseconds(kGatherMs), [&] { return stopping_; });
+      }
       stopping = stopping_;
       batch.swap(pending_);
     }

@@ -1,6 +1,7 @@
 // Gets health rows into the store without ever holding up probing: a thread
-// of its own with its own connection takes what the loop queued, writes it
-// with the vantage's heartbeat in one transaction per batch, and on a busy or
+// of its own with its own connection takes what the loop queued (rows
+// arriving within 10 ms of each other form one batch), writes it with the
+// vantage's heartbeat in one transaction per batch, and on a busy or
 // failing database keeps the rows and retries with backoff (50 ms doubling
 // to 2 s). Rows are kept per member, the newest winning, so a transition is
 // never lost: the latest state of every member is written as soon as the
