@@ -62,7 +62,7 @@ void Scheduler::set_targets(std::vector<Target> targets,
 
 void Scheduler::retire(std::unique_ptr<Scheduled> s) {
   by_serial_.erase(s->serial);  // a probe still in flight finds no entry and is dropped
-  std::erase(waiting_, s->serial);
+  if (s->queued) --queued_;     // its serial stays in the queue and is skipped there
   uv_timer_stop(&s->timer);
   uv_close(reinterpret_cast<uv_handle_t*>(&s->timer), free_closed_timer);
   s.release();  // freed by free_closed_timer once libuv lets go of the handle
@@ -102,7 +102,8 @@ void Scheduler::due(Scheduled& s) {
     start(s);
   } else {
     s.queued = true;
-    waiting_.push_back(s.serial);
+    ++queued_;
+    waiting_[s.target.probe.monitor->name].push_back(s.serial);
   }
 }
 
@@ -141,21 +142,26 @@ void Scheduler::finished(uint64_t serial, const ProbeResult& result) {
   on_result_(s, result);
 }
 
+// Starts waiting probes while the overall cap allows, one per monitor per
+// round (each monitor's queue is first-in first-out and has its own cap).
+// Costs what it starts plus one look per monitor, however long the queues.
 void Scheduler::pump() {
-  if (waiting_.empty() || in_flight_ >= max_concurrent_) return;
-  std::deque<uint64_t> still_waiting;
-  while (!waiting_.empty()) {
-    const uint64_t serial = waiting_.front();
-    waiting_.pop_front();
-    const auto it = by_serial_.find(serial);
-    if (it == by_serial_.end()) continue;
-    if (in_flight_ < max_concurrent_ && may_start(*it->second)) {
-      start(*it->second);
-    } else {
-      still_waiting.push_back(serial);
+  bool started = true;
+  while (started && queued_ > 0 && in_flight_ < max_concurrent_) {
+    started = false;
+    for (auto it = waiting_.begin(); it != waiting_.end() && in_flight_ < max_concurrent_;) {
+      std::deque<uint64_t>& queue = it->second;
+      while (!queue.empty() && !by_serial_.contains(queue.front())) queue.pop_front();  // removed
+      if (!queue.empty() && may_start(*by_serial_.at(queue.front()))) {
+        Scheduled& s = *by_serial_.at(queue.front());
+        queue.pop_front();
+        --queued_;
+        start(s);
+        started = true;
+      }
+      it = queue.empty() ? waiting_.erase(it) : std::next(it);
     }
   }
-  waiting_ = std::move(still_waiting);
 }
 
 ScheduleStats Scheduler::take_stats() {
@@ -165,9 +171,10 @@ ScheduleStats Scheduler::take_stats() {
 }
 
 void Scheduler::close() {
-  waiting_.clear();
   for (auto& [key, s] : entries_) retire(std::move(s));
   entries_.clear();
+  waiting_.clear();
+  queued_ = 0;
 }
 
 }  // namespace healthd

@@ -67,7 +67,7 @@ class Scheduler {
     for (auto& [key, s] : entries_) fn(*s);
   }
   size_t in_flight() const { return in_flight_; }
-  size_t queued() const { return waiting_.size(); }
+  size_t queued() const { return queued_; }
   ScheduleStats take_stats();
   // Stops every timer (probes in flight are the engine's to cancel).
   void close();
@@ -94,7 +94,8 @@ class Scheduler {
   std::unordered_map<uint64_t, Scheduled*> by_serial_;
   std::unordered_map<std::string, size_t> in_flight_by_monitor_;
   size_t in_flight_ = 0;
-  std::deque<uint64_t> waiting_;
+  std::map<std::string, std::deque<uint64_t>> waiting_;  // by monitor name
+  size_t queued_ = 0;
   ScheduleStats stats_;
 };
 
