@@ -38,8 +38,27 @@ void CurlMulti::remove(CURL* easy) {
   curl_multi_remove_handle(multi_, easy);
 }
 
+CURL* CurlMulti::take_easy() {
+  if (idle_easy_.empty()) return curl_easy_init();
+  CURL* easy = idle_easy_.back();
+  idle_easy_.pop_back();
+  curl_easy_reset(easy);
+  return easy;
+}
+
+void CurlMulti::give_back(CURL* easy) {
+  constexpr size_t kMaxIdle = 256;
+  if (shut_down_ || idle_easy_.size() >= kMaxIdle) {
+    curl_easy_cleanup(easy);
+  } else {
+    idle_easy_.push_back(easy);
+  }
+}
+
 void CurlMulti::shutdown() {
   shut_down_ = true;
+  for (CURL* easy : idle_easy_) curl_easy_cleanup(easy);
+  idle_easy_.clear();
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
   // Sockets curl did not report as removed are closed by now; stop watching.

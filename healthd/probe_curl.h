@@ -8,6 +8,7 @@
 #include <uv.h>
 
 #include <unordered_set>
+#include <vector>
 
 namespace healthd {
 
@@ -30,6 +31,12 @@ class CurlMulti {
   // `transfer` is told when `easy` ends, unless it is removed first.
   CURLMcode add(CURL* easy, CurlTransfer* transfer);
   void remove(CURL* easy);
+  // An easy handle with default options: an idle one, reset, when there is
+  // one (curl_easy_init's allocations are a large part of a probe's cost at
+  // thousands of probes per second), else a new one; nullptr on failure.
+  CURL* take_easy();
+  // A removed easy handle for later probes (a few hundred are kept idle).
+  void give_back(CURL* easy);
   // Frees curl's state and closes every handle; deletes itself once libuv has
   // closed them. Transfers must have been removed.
   void shutdown();
@@ -55,6 +62,7 @@ class CurlMulti {
   CURLM* multi_ = nullptr;
   uv_timer_t timer_{};
   std::unordered_set<SocketWatch*> watches_;
+  std::vector<CURL*> idle_easy_;
   bool shut_down_ = false;
 };
 

@@ -91,7 +91,7 @@ class HttpProbe final : public ProbeRun, public CurlTransfer {
 };
 
 void HttpProbe::begin() {
-  easy_ = curl_easy_init();
+  easy_ = context().curl->take_easy();
   if (easy_ == nullptr) return finish_soon(probe_failure("HTTP: curl_easy_init failed"));
   if (const CURLcode code = configure(); code != CURLE_OK)
     return finish_soon(probe_failure("HTTP: " + curl_text(code)));
@@ -102,7 +102,7 @@ void HttpProbe::begin() {
 
 void HttpProbe::release() {
   if (added_) context().curl->remove(easy_);
-  if (easy_ != nullptr) curl_easy_cleanup(easy_);
+  if (easy_ != nullptr) context().curl->give_back(easy_);
   curl_slist_free_all(connect_to_);
   easy_ = nullptr;
   connect_to_ = nullptr;
@@ -142,6 +142,10 @@ CURLcode HttpProbe::configure() {
   set(CURLOPT_PROXY, "");
   set(CURLOPT_FRESH_CONNECT, 1L);
   set(CURLOPT_FORBID_REUSE, 1L);
+  // Members are addresses, so curl's DNS cache only ever holds literals; and
+  // curl 7.88 walks the whole cache on every transfer, which with thousands
+  // of members costs more than the probe itself. Keep it empty.
+  set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
   set(CURLOPT_WRITEFUNCTION, on_body);
   set(CURLOPT_WRITEDATA, this);
   set(CURLOPT_HEADERFUNCTION, on_header);
