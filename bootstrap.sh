@@ -16,6 +16,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev openssl python3
   dnsutils knot-dnsutils knot nsd gdnsd dnsperf
   pdns-server pdns-backend-bind pdns-backend-geoip   # bench/dynamic.sh's reference server
+  nginx                                              # bench/healthd_scale.sh's HTTP backend
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
