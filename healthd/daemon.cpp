@@ -99,6 +99,8 @@ class Daemon {
   }
 
   void stop(int signum) {
+    if (stopping_) return;  // a second signal while handles close: already on the way out
+    stopping_ = true;
     zones::log_event(LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
     scheduler_->close();
     engine_->close();
@@ -250,6 +252,7 @@ class Daemon {
   std::unique_ptr<ProbeEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;
   int64_t config_version_ = -1;
+  bool stopping_ = false;
   std::set<int64_t> written_;   // members with a row from this vantage
   std::set<int64_t> reported_;  // ... whose row says up or down
   std::string last_error_;
