@@ -20,29 +20,8 @@ struct HealthFlags {
   std::string quorum = "majority";
 };
 
-// Everything the command shows, read from the store.
-struct HealthData {
-  zones::GslbConfig config;
-  std::vector<zones::HealthRow> rows;
-  std::vector<zones::Vantage> vantages;
-};
-
-zones::Result<HealthData> read_health(const Context& ctx) {
-  auto db = open_store(ctx, false);
-  if (!db) return std::unexpected(db.error());
-  zones::GslbStore store(*db);
-  HealthData data;
-  auto config = store.load();
-  if (!config) return std::unexpected(config.error());
-  data.config = std::move(*config);
-  auto rows = store.health_since(0);
-  if (!rows) return std::unexpected(rows.error());
-  data.rows = std::move(*rows);
-  auto vantages = store.vantages();
-  if (!vantages) return std::unexpected(vantages.error());
-  data.vantages = std::move(*vantages);
-  return data;
-}
+// Everything the command shows: the configuration, every health row and the heartbeats.
+using HealthData = Stored;
 
 // ---- gslbd's rule ----
 // The one place that calls into server/health_view.h, so that a change of its signature is
@@ -127,7 +106,7 @@ MemberView assess(const HealthData& data, const zones::Pool& pool, const zones::
   view.monitor = find_named(data.config.monitors, pool.monitor);
   if (view.monitor == nullptr) return view;
   const uint32_t stale_after = stale_after_ms(*view.monitor);
-  view.reports = vantage_reports(data.rows, pool, member, stale_after, rule, now);
+  view.reports = vantage_reports(data.health, pool, member, stale_after, rule, now);
   std::vector<zones::HealthRow> rows;
   for (const VantageReport& r : view.reports) rows.push_back(r.row);
   view.combined = combined_health(rows, rule, stale_after, now);
@@ -258,7 +237,7 @@ nlohmann::json health_report_json(const std::vector<MemberView>& views, const He
 }
 
 int run_health(const Context& ctx, const HealthFlags& flags) {
-  auto data = read_health(ctx);
+  auto data = load_stored(ctx, true);
   if (!data) return report(data.error());
   if (flags.pool && find_named(data->config.pools, *flags.pool) == nullptr) {
     return report(not_found("pool/" + *flags.pool));
