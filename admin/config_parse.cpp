@@ -82,6 +82,10 @@ class Walker {
   // True when `node` is a map; reports every key not in `allowed`.
   bool check_object(const json& node, const std::string& path,
                     std::initializer_list<std::string_view> allowed) {
+    return check_object(node, path, std::vector<std::string_view>(allowed));
+  }
+  bool check_object(const json& node, const std::string& path,
+                    const std::vector<std::string_view>& allowed) {
     if (!node.is_object()) {
       wrong_type(path, node, "a map");
       return false;
@@ -260,30 +264,7 @@ class Walker {
 };
 
 std::optional<zones::Monitor> Walker::monitor(const json& node, const std::string& path) {
-  if (!check_object(node, path,
-                    {"name",
-                     "type",
-                     "port",
-                     "method",
-                     "path",
-                     "host",
-                     "expect_status",
-                     "expect_body",
-                     "tls_verify",
-                     "ca_file",
-                     "follow_redirects",
-                     "query_name",
-                     "query_type",
-                     "expect_rcode",
-                     "expect_answer",
-                     "interval",
-                     "timeout",
-                     "jitter",
-                     "rise",
-                     "fall",
-                     "max_concurrent",
-                     "load_field",
-                     "load_header"})) {
+  if (!check_object(node, path, zones::monitor_keys())) {
     return std::nullopt;
   }
   auto str = [this](const json& v, const std::string& p) { return as_string(v, p); };

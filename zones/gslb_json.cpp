@@ -83,6 +83,33 @@ void add_scheduling_knobs(nlohmann::json& j, const Monitor& monitor, const Monit
 
 }  // namespace
 
+const std::vector<std::string_view>& monitor_keys() {
+  static const std::vector<std::string_view> keys{"name",
+                                                  "type",
+                                                  "port",
+                                                  "method",
+                                                  "path",
+                                                  "host",
+                                                  "expect_status",
+                                                  "expect_body",
+                                                  "tls_verify",
+                                                  "ca_file",
+                                                  "follow_redirects",
+                                                  "query_name",
+                                                  "query_type",
+                                                  "expect_rcode",
+                                                  "expect_answer",
+                                                  "interval",
+                                                  "timeout",
+                                                  "jitter",
+                                                  "rise",
+                                                  "fall",
+                                                  "max_concurrent",
+                                                  "load_field",
+                                                  "load_header"};
+  return keys;
+}
+
 nlohmann::json gslb_json(const Monitor& monitor) {
   nlohmann::json j = {
       {"name", monitor.name}, {"type", monitor.type}, {"port", monitor.port},

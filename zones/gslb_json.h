@@ -22,6 +22,9 @@ namespace zones {
 
 nlohmann::json gslb_json(const Region& region);
 nlohmann::json gslb_json(const Monitor& monitor);
+// A monitor's keys in the order the config file writes them (the parser's known keys, the
+// emitter's order and the plan's field order all come from here).
+const std::vector<std::string_view>& monitor_keys();
 nlohmann::json gslb_json(const Member& member);  // without the row id
 nlohmann::json gslb_json(const Pool& pool);      // with its members
 nlohmann::json gslb_json(const ServicePool& link);

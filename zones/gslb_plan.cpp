@@ -21,29 +21,7 @@ json pool_json(const Pool& pool) {
 
 // Fields are listed in the order the config file writes them.
 const std::vector<std::string>& field_order(Kind kind) {
-  static const std::vector<std::string> kMonitor{"name",
-                                                 "type",
-                                                 "port",
-                                                 "method",
-                                                 "path",
-                                                 "host",
-                                                 "expect_status",
-                                                 "expect_body",
-                                                 "tls_verify",
-                                                 "ca_file",
-                                                 "follow_redirects",
-                                                 "query_name",
-                                                 "query_type",
-                                                 "expect_rcode",
-                                                 "expect_answer",
-                                                 "interval",
-                                                 "timeout",
-                                                 "jitter",
-                                                 "rise",
-                                                 "fall",
-                                                 "max_concurrent",
-                                                 "load_field",
-                                                 "load_header"};
+  static const std::vector<std::string> kMonitor(monitor_keys().begin(), monitor_keys().end());
   static const std::vector<std::string> kRegion{"name", "lat", "lon", "continent", "country"};
   static const std::vector<std::string> kPool{"name",        "region",      "monitor",
                                               "min_healthy", "admin_state", "member order"};
