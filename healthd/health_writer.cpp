@@ -12,23 +12,13 @@
 
 namespace healthd {
 
+namespace {
+
 // The writer thread's connection. A short busy timeout: a locked store is
 // retried by our own backoff, which lets newer rows join the batch.
-class WriterDb {
- public:
-  static zones::Result<WriterDb> open(const std::string& path) {
-    auto db = zones::Db::open(path, {zones::OpenMode::kExisting, 200});
-    if (!db) return std::unexpected(db.error());
-    return WriterDb(std::move(*db));
-  }
-  zones::Db& db() { return db_; }
-
- private:
-  explicit WriterDb(zones::Db db) : db_(std::move(db)) {}
-  zones::Db db_;
-};
-
-namespace {
+zones::Result<zones::Db> open_writer_db(const std::string& path) {
+  return zones::Db::open(path, {zones::OpenMode::kExisting, 200});
+}
 
 constexpr int64_t kGatherMs = 10;
 constexpr int64_t kFirstBackoffMs = 50;
@@ -60,7 +50,7 @@ HealthWriter::~HealthWriter() {
 }
 
 zones::Result<void> HealthWriter::start() {
-  auto probe = WriterDb::open(db_path_);
+  auto probe = open_writer_db(db_path_);
   if (!probe) return std::unexpected(probe.error());
   thread_ = std::thread([this] { run(); });
   return {};
@@ -102,13 +92,13 @@ void HealthWriter::requeue(std::map<int64_t, zones::HealthRow>& batch) {
   for (auto& [id, row] : batch) pending_.try_emplace(id, std::move(row));  // newer rows win
 }
 
-bool HealthWriter::write_batch(WriterDb& db, std::map<int64_t, zones::HealthRow>& batch) {
+bool HealthWriter::write_batch(zones::Db& db, std::map<int64_t, zones::HealthRow>& batch) {
   std::vector<zones::HealthRow> rows;
   rows.reserve(batch.size());
   for (const auto& [id, row] : batch) rows.push_back(row);
   zones::Vantage beat = identity_;
   beat.seen_at_ms = zones::unix_ms();
-  zones::GslbStore store(db.db());
+  zones::GslbStore store(db);
   auto written = store.write_health(rows, &beat);
   if (written) {
     std::lock_guard lock(mutex_);
@@ -118,7 +108,7 @@ bool HealthWriter::write_batch(WriterDb& db, std::map<int64_t, zones::HealthRow>
   }
   if (written.error().code == zones::ErrorCode::kNotFound) {
     // Members deleted since the rows were made: drop those, write the rest now.
-    const std::set<int64_t> live = existing_members(db.db(), batch);
+    const std::set<int64_t> live = existing_members(db, batch);
     const size_t before = batch.size();
     std::erase_if(batch, [&](const auto& entry) { return !live.contains(entry.first); });
     {
@@ -134,7 +124,7 @@ bool HealthWriter::write_batch(WriterDb& db, std::map<int64_t, zones::HealthRow>
 }
 
 void HealthWriter::run() {
-  auto opened = WriterDb::open(db_path_);
+  auto opened = open_writer_db(db_path_);
   if (!opened) return;  // start() checked it; the file vanished since
   int64_t backoff_ms = 0, last_beat_ms = 0, last_failure_log_ms = 0;
   while (true) {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "zones/db.h"
 #include "zones/gslb_model.h"
 #include "zones/result.h"
 
@@ -43,7 +44,7 @@ class HealthWriter {
 
  private:
   void run();
-  bool write_batch(class WriterDb& db, std::map<int64_t, zones::HealthRow>& batch);
+  bool write_batch(zones::Db& db, std::map<int64_t, zones::HealthRow>& batch);
   void requeue(std::map<int64_t, zones::HealthRow>& batch);
 
   std::string db_path_;
