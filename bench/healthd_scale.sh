@@ -7,7 +7,8 @@
 # bench/README.md ("gslb-healthd at scale").
 #
 #   bench/healthd_scale.sh [--members N] [--pools N] [--warmup S] [--duration S]
-#                          [--max-concurrent N] [--nginx-workers N] [--no-pin]
+#                          [--max-concurrent N] [--probe-threads N]
+#                          [--nginx-workers N] [--pin]
 #                          [--profile] [--notes FILE] [--quick] [--no-build]
 #                          [--results FILE]
 #
@@ -32,7 +33,8 @@ WARMUP=60     # s from healthd's start to the steady window ("after the first mi
 DURATION=60   # s of steady window
 MAX_CONCURRENT=""   # empty: healthd's default
 NGINX_WORKERS=1
-PIN=1
+PIN=0
+PROBE_THREADS=""    # empty: healthd's default (the machine's cores)
 PROFILE=0
 NOTES=""
 DO_BUILD=1
@@ -53,6 +55,8 @@ while (($#)); do
     --duration) DURATION=$2; shift ;;
     --max-concurrent) MAX_CONCURRENT=$2; shift ;;
     --nginx-workers) NGINX_WORKERS=$2; shift ;;
+    --probe-threads) PROBE_THREADS=$2; shift ;;
+    --pin) PIN=1 ;;
     --no-pin) PIN=0 ;;
     --profile) PROFILE=1 ;;
     --notes) NOTES=$2; shift ;;
@@ -68,6 +72,7 @@ for v in MEMBERS POOLS WARMUP DURATION NGINX_WORKERS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v,,} wants a positive integer"
 done
 [[ -z $MAX_CONCURRENT || $MAX_CONCURRENT =~ ^[1-9][0-9]*$ ]] || die "--max-concurrent wants a positive integer"
+[[ -z $PROBE_THREADS || $PROBE_THREADS =~ ^[1-9][0-9]*$ ]] || die "--probe-threads wants a positive integer"
 ((MEMBERS % POOLS == 0)) || die "--members must be a multiple of --pools"
 PER_POOL=$((MEMBERS / POOLS))
 ((POOLS <= 250 && PER_POOL <= 250)) || die "at most 250 pools of 250 members (addresses 127.0.P.M)"
@@ -79,7 +84,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 ((PROFILE == 0)) || command -v perf >/dev/null || die "--profile needs perf (apt-get install -y linux-perf)"
 for tool in python3 sqlite3 taskset ss; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
 if ((PIN)); then
-  (($(nproc) > SERVER_CPU && $(nproc) > CLIENT_CPU)) || die "need cores $CLIENT_CPU and $SERVER_CPU (or --no-pin)"
+  (($(nproc) > SERVER_CPU && $(nproc) > CLIENT_CPU)) || die "--pin needs cores $CLIENT_CPU and $SERVER_CPU"
 fi
 
 # ------------------------------------------------------------ work dir
@@ -136,6 +141,7 @@ EOF
 NGINX_CMD=("$NGINX" -p "$WORK/nginx/" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log")
 HEALTHD_CMD=("$HEALTHD" --db "$WORK/gslb.db" --vantage scale --stats-interval "$STATS_MS")
 [[ -z $MAX_CONCURRENT ]] || HEALTHD_CMD+=(--max-concurrent "$MAX_CONCURRENT")
+[[ -z $PROBE_THREADS ]] || HEALTHD_CMD+=(--probe-threads "$PROBE_THREADS")
 if ((PIN)); then
   NGINX_CMD=(taskset -c "$CLIENT_CPU" "${NGINX_CMD[@]}")
   HEALTHD_CMD=(taskset -c "$SERVER_CPU" "${HEALTHD_CMD[@]}")
@@ -259,8 +265,9 @@ QUEUED=$(j "$STEADY" queued_max)
 GAP=$(j "$STEADY" longest_gap_ms)
 KEEPS_UP=no
 if ((WINDOWS > 0)) && awk -v p="$PPS" -v e="$EXPECTED" 'BEGIN { exit !(p >= 0.97 * e) }' && ((SKIPPED == 0 && P99MAX < 100)); then KEEPS_UP=yes; fi
-# What limited it (or would first): healthd's CPU (one loop thread), its core
-# shared with others, the backend's core, the concurrency cap, descriptors.
+# What limited it (or would first): healthd's CPU (its probe threads), the
+# machine's cores, healthd's core shared with others (pinned), the backend's
+# core, the concurrency cap, descriptors.
 pct_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 LIMITS=()
 if ((WINDOWS * 10 < WANT_WINDOWS * 8)); then
@@ -270,7 +277,14 @@ if ((WINDOWS * 10 < WANT_WINDOWS * 8)); then
 elif [[ $GAP != – ]] && ((GAP > 2 * STATS_MS)); then
   LIMITS+=("healthd's loop was blocked: stats lines up to $GAP ms apart instead of $STATS_MS")
 fi
-pct_ge "$HCPU" 90 && LIMITS+=("gslb-healthd's CPU: ${HCPU}% of a core (its probes run on one loop thread)")
+# The cores healthd's probe threads can use: its threads, at most its cores.
+THREADS_USED=$(sed -n 's/.*healthd_started.*probe_threads=\([0-9]*\).*/\1/p' "$WORK/healthd.log" | head -1)
+HCORES=$( ((PIN)) && echo 1 || echo "$(nproc)")
+((${THREADS_USED:-1} < HCORES)) && HCORES=${THREADS_USED:-1}
+pct_ge "$HCPU" $((90 * HCORES)) && LIMITS+=("gslb-healthd's CPU: ${HCPU}% of a core, on $HCORES core(s) its ${THREADS_USED:-?} probe thread(s) can use")
+MACHINE=$(awk '{ b += $2 + $3 } END { printf "%.0f", b }' <<<"$CORE_PCT")
+((PIN)) || ! pct_ge "$MACHINE" $((90 * $(nproc))) ||
+  LIMITS+=("the machine's cores: ${MACHINE}% busy of $(($(nproc) * 100))% (healthd ${HCPU}%, nginx ${NCPU}%, irq+softirq and other programs the rest)")
 if ((PIN)); then
   HCORE_OTHER=$(awk -v b="$(core_pct "$SERVER_CPU" 2)" -v h="$HCPU" 'BEGIN { v = b - h; printf "%.0f", v < 0 ? 0 : v }')
   NCORE_OTHER=$(awk -v b="$(core_pct "$CLIENT_CPU" 2)" -v h="$NCPU" 'BEGIN { v = b - h; printf "%.0f", v < 0 ? 0 : v }')
@@ -311,7 +325,8 @@ $(hb_machine)
 - one monitor: \`type: http, path: /healthz, interval: ${INTERVAL_MS}ms, timeout: ${TIMEOUT_MS}ms, rise: 2, fall: 2, load_field: load\` (jitter ± $((INTERVAL_MS / 10)) ms); every probe a fresh TCP connection (healthd sets CURLOPT_FRESH_CONNECT)
 - backend: nginx, $NGINX_WORKERS worker(s), \`worker_connections $NGINX_CONNS\`, \`listen 0.0.0.0:PORT backlog=4096\`, \`keepalive_timeout 0\`, \`location /healthz { return 200 '{"load":0.3}'; }\`, no access log
 - gslb-healthd: \`$(echo "${HEALTHD_CMD[*]}" | sed "s|$WORK/||g; s|$REPO_DIR/||g")\`
-- pinning: $( ((PIN)) && echo "gslb-healthd (all threads) on core $SERVER_CPU, nginx on core $CLIENT_CPU" || echo "none")
+- pinning: $( ((PIN)) && echo "gslb-healthd (all threads) on core $SERVER_CPU, nginx on core $CLIENT_CPU" || echo "none (gslb-healthd's threads and nginx share the machine's $(nproc) cores)")
+- gslb-healthd probe threads: ${THREADS_USED:-?} ($( [[ -n $PROBE_THREADS ]] && echo "--probe-threads $PROBE_THREADS" || echo "its default: the machine's cores, at most 8"))
 - timeline: healthd starts (first probes spread over one interval), ${WARMUP} s warm-up, then the steady window of ${DURATION} s (${WALL} s measured) over which every figure below is taken; healthd_stats every ${STATS_MS} ms ($WINDOWS complete stats windows in the window, $WANT_WINDOWS expected; longest gap between lines $GAP ms)
 - store: \`gslbadm init\` + \`apply\` of the $MEMBERS-member file took ${APPLY_MS} ms
 

@@ -12,6 +12,7 @@
 
 #include "healthd/health_writer.h"
 #include "healthd/probe.h"
+#include "healthd/probe_workers.h"
 #include "healthd/scheduler.h"
 #include "healthd/stats.h"
 #include "healthd/targets.h"
@@ -43,7 +44,7 @@ class Daemon {
 
   int run() {
     uv_loop_init(&loop_);
-    auto engine = ProbeEngine::create(&loop_, {});
+    auto engine = start_probe_workers(&loop_, {}, options_.probe_threads);
     if (!engine) return fail("cannot start the probe engine: " + engine.error().text());
     engine_ = std::move(*engine);
     scheduler_ = std::make_unique<Scheduler>(
@@ -56,7 +57,8 @@ class Daemon {
                      {{"vantage", options_.vantage},
                       {"db", options_.db},
                       {"targets", std::to_string(scheduler_->size())},
-                      {"max_concurrent", std::to_string(options_.max_concurrent)}});
+                      {"max_concurrent", std::to_string(options_.max_concurrent)},
+                      {"probe_threads", std::to_string(options_.probe_threads)}});
     uv_run(&loop_, UV_RUN_DEFAULT);
     writer_.stop();
     const WriterStats w = writer_.stats();

@@ -1,5 +1,6 @@
 // gslb-healthd's main loop: reads the targets from the store (and again
-// whenever config_version moves), probes them on a libuv loop, turns results
+// whenever config_version moves), schedules their probes on a libuv loop
+// (run by worker threads, healthd/probe_workers.h), turns results
 // into per-target verdicts and hands what is worth writing to the writer
 // thread, which also beats the vantage's heartbeat. SIGTERM/SIGINT end it
 // after the pending rows are written.
@@ -14,6 +15,7 @@ struct DaemonOptions {
   std::string db;
   std::string vantage;
   size_t max_concurrent = 1000;        // probes in flight at once, over all monitors
+  size_t probe_threads = 1;            // worker threads that run the probes
   uint32_t config_poll_ms = 500;       // how often the store is checked for changes
   uint32_t stats_interval_ms = 60000;  // a healthd_stats log line this often; 0 = never
 };

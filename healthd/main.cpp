@@ -7,6 +7,7 @@
 #include <string>
 
 #include "healthd/daemon.h"
+#include "healthd/probe_workers.h"
 #include "zones/log.h"
 
 namespace {
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-concurrent", options.max_concurrent,
                  "Probes in flight at once over all monitors; more wait their turn")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  options.probe_threads = healthd::default_probe_threads();
+  app.add_option("--probe-threads", options.probe_threads,
+                 "Worker threads that run the probes (each its own loop and curl multi "
+                 "handle); default: the machine's cores, at most 8")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   app.add_option("--config-poll", options.config_poll_ms,
                  "Milliseconds between checks of the store for configuration changes")

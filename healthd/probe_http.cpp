@@ -15,6 +15,7 @@ namespace healthd {
 namespace {
 
 constexpr long kMaxRedirects = 5;
+constexpr long kCurlTimeoutSlackMs = 1000;
 
 // "[2001:db8::1]" for IPv6 literals, the text itself otherwise.
 std::string url_host(const std::string& host) {
@@ -130,7 +131,10 @@ CURLcode HttpProbe::configure() {
   }
   set(CURLOPT_ERRORBUFFER, error_);
   set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_TIMEOUT_MS, static_cast<long>(m.timeout_ms));
+  // A backstop only: the run's guard ends the probe at the monitor's timeout
+  // (after one look at the socket); curl's own check would come first and
+  // call an answer that arrived in time but was not yet read a timeout.
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(m.timeout_ms) + kCurlTimeoutSlackMs);
   set(CURLOPT_USERAGENT, context().options->user_agent.c_str());
   set(CURLOPT_NOBODY, m.method == "HEAD" ? 1L : 0L);
   set(CURLOPT_FOLLOWLOCATION, m.follow_redirects ? 1L : 0L);

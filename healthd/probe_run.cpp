@@ -60,11 +60,17 @@ void ProbeRun::close_handle(uv_handle_t* handle) {
 
 void ProbeRun::on_guard(uv_timer_t* timer) {
   auto* run = static_cast<ProbeRun*>(timer->data);
-  if (run->early_result_) {
-    run->finish(std::move(*run->early_result_));
-  } else {
-    run->finish(probe_failure(run->timeout_reason()));
+  if (run->early_result_) return run->finish(std::move(*run->early_result_));
+  if (!run->grace_taken_) {
+    // libuv runs due timers before it polls for I/O, so on a busy loop an
+    // answer that arrived in time may still sit unread in the socket. Let
+    // this turn's poll read it first: 1 ms, as a timer started at 0 from a
+    // timer callback would run again before the poll.
+    run->grace_taken_ = true;
+    uv_timer_start(&run->guard_, on_guard, 1, 0);
+    return;
   }
+  run->finish(probe_failure(run->timeout_reason()));
 }
 
 void ProbeRun::on_closed(uv_handle_t* handle) {

@@ -79,6 +79,7 @@ class ProbeRun {
   uint64_t started_ns_ = 0;
   int open_handles_ = 0;
   bool finished_ = false;
+  bool grace_taken_ = false;  // the guard fired once and gave the loop a poll
 };
 
 // A failed result with `reason`.

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -17,6 +18,8 @@
 #include "tests/support/geo_data.h"
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/healthd_runner.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
 #include "zones/db.h"
 #include "zones/gslb_store.h"
 
@@ -130,7 +133,8 @@ TEST_CASE("healthd: HTTP goes down after `fall` failures and up after `rise` suc
       start_gslbd(TempDir("gslb-healthd"),
                   one_pool(http_monitor("web", backend.port(), interval, 3, 2), "127.0.0.1"));
   const auto db = gslbd->db();
-  HealthdRunner healthd(db, "t1");
+  // One probe thread here; the other tests run the default (one per core).
+  HealthdRunner healthd(db, "t1", {"--probe-threads", "1"});
   REQUIRE(eventually([&] { return state_of(db) == HealthState::kUp; }, 5s));
   auto row = health_row(db, "p1", "127.0.0.1", "t1");
   CHECK(row->reason == "HTTP 200");
@@ -395,4 +399,28 @@ TEST_CASE("healthd: a new member is probed at once; a locked store delays writes
   REQUIRE(eventually([&] { return state_of(db) == HealthState::kDown; }, 5s));
   CHECK(ms_since(released) < 2500);  // the writer's backoff tops out at 2 s
   CHECK(healthd.process().output().find("event=health_write_retrying") != std::string::npos);
+}
+
+TEST_CASE("healthd: bad flags are refused with the flag's name, before anything starts") {
+  TempDir dir("gslb-healthd-flags");
+  const std::string db = (dir.path() / "none.db").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--probe-threads", "0"}, "--probe-threads"},
+      {{"--probe-threads", "many"}, "--probe-threads"},
+      {{"--max-concurrent", "0"}, "--max-concurrent"},
+      {{"--vantage", "no spaces"}, "--vantage"},
+      {{"--config-poll", "10"}, "--config-poll"},
+  };
+  for (const auto& [flags, named] : cases) {
+    std::vector<std::string> argv = {GSLB_HEALTHD_PATH, "--db", db};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    CAPTURE(join_args(argv));
+    const RunResult run = run_program(argv, 10s);
+    CHECK(run.status == 105);  // CLI11's "validation failed"
+    CHECK(run.err.find(named) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
+  }
+  const RunResult missing = run_program({GSLB_HEALTHD_PATH, "--db", db}, 10s);
+  CHECK(missing.status == 1);
+  CHECK(missing.err.find(db) != std::string::npos);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "healthd/probe.h"
+#include "healthd/probe_workers.h"
 #include "tests/support/backend.h"
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/net.h"
@@ -49,13 +50,15 @@ struct Outcome {
   milliseconds elapsed{0};
 };
 
-// One uv loop and one engine on it. Checks that no callback runs inside
-// start() and counts them all.
+// One uv loop and one engine on it (or worker threads reporting to it).
+// Checks that no callback runs inside start() or off the loop's thread, and
+// counts them all.
 class ProbeLoop {
  public:
-  ProbeLoop() {
+  explicit ProbeLoop(size_t worker_threads = 0) {
     REQUIRE(uv_loop_init(&loop_) == 0);
-    auto engine = healthd::ProbeEngine::create(&loop_, {});
+    auto engine = worker_threads == 0 ? healthd::ProbeEngine::create(&loop_, {})
+                                      : healthd::start_probe_workers(&loop_, {}, worker_threads);
     REQUIRE_MESSAGE(engine.has_value(), (engine ? "" : engine.error().text()));
     engine_ = std::move(*engine);
   }
@@ -75,6 +78,7 @@ class ProbeLoop {
     const auto began = Clock::now();
     auto done = [this, &outcome, began, then](const ProbeResult& result) {
       CHECK_FALSE(starting_);
+      CHECK(std::this_thread::get_id() == loop_thread_);
       ++outcome.calls;
       outcome.result = result;
       outcome.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - began);
@@ -111,6 +115,7 @@ class ProbeLoop {
   uv_loop_t loop_{};
   std::unique_ptr<healthd::ProbeEngine> engine_;
   std::deque<Outcome> outcomes_;
+  std::thread::id loop_thread_ = std::this_thread::get_id();
   int pending_ = 0;
   bool starting_ = false;
   bool loop_closed_ = false;
@@ -411,6 +416,65 @@ TEST_CASE("A hanging member is cut at its timeout without delaying the others") 
   CHECK(quick.result.up);
   CHECK(quick.elapsed < cut.elapsed);
   CHECK(quick.elapsed < milliseconds(1000));
+}
+
+TEST_CASE("An answer that arrived in time is not a timeout because the loop was busy") {
+  // The connect completes in the kernel while the loop's thread is held up
+  // past the timeout; when the loop runs again its timers come before its
+  // I/O, so the guard fires first and must look at the socket before it
+  // calls the probe a timeout.
+  const LocalSocket listening("127.0.0.1", SOCK_STREAM, /*listening=*/true);
+  zones::Monitor tcp = monitor_of("tcp", listening.port());
+  tcp.timeout_ms = 200;
+  ProbeLoop loop;
+  const Outcome& late = loop.start(tcp, "127.0.0.1");
+  std::this_thread::sleep_for(milliseconds(400));
+  loop.run_until_done();
+  loop.close();
+  CHECK(late.calls == 1);
+  CHECK(late.result.up);
+  CHECK(late.result.reason == "TCP connected");
+}
+
+TEST_CASE("Probes on worker threads report on the caller's loop") {
+  BackendOptions hanging;
+  hanging.hang = true;
+  Backend hung(hanging);
+  Backend healthy;
+  const LocalSocket listening("127.0.0.1", SOCK_STREAM, /*listening=*/true);
+  const LocalSocket bound_only("127.0.0.1", SOCK_STREAM, /*listening=*/false);
+  zones::Monitor slow = monitor_of("http", hung.port());
+  slow.timeout_ms = 500;
+
+  ProbeLoop loop(/*worker_threads=*/3);
+  std::vector<Outcome*> up, refused, cut;
+  for (int i = 0; i < 10; ++i) {
+    up.push_back(&loop.start(monitor_of("http", healthy.port()), "127.0.0.1"));
+    up.push_back(&loop.start(monitor_of("tcp", listening.port()), "127.0.0.1"));
+    refused.push_back(&loop.start(monitor_of("http", bound_only.port()), "127.0.0.1"));
+  }
+  cut.push_back(&loop.start(slow, "127.0.0.1"));
+  CHECK(loop.engine()->in_flight() == 31);
+  loop.run_until_done();
+  CHECK(loop.engine()->in_flight() == 0);
+  for (const Outcome* o : up) {
+    CHECK(o->calls == 1);
+    CHECK(o->result.up);
+  }
+  for (const Outcome* o : refused) {
+    CHECK(o->calls == 1);
+    CHECK(o->result.reason == "connection refused");
+  }
+  CHECK(cut[0]->calls == 1);
+  CHECK(cut[0]->result.reason == "timeout after 500ms");
+  CHECK(cut[0]->elapsed >= milliseconds(490));
+
+  // Closing with probes in flight on the workers: no callback, threads joined.
+  std::vector<Outcome*> silent;
+  for (int i = 0; i < 6; ++i) silent.push_back(&loop.start(slow, "127.0.0.1"));
+  CHECK(loop.engine()->in_flight() == 6);
+  loop.close();
+  for (const Outcome* o : silent) CHECK(o->calls == 0);
 }
 
 // ---- TCP ------------------------------------------------------------------
