@@ -14,6 +14,7 @@ PACKAGES=(
   libmaxminddb-dev libmaxmind-db-writer-perl
   libcli11-dev doctest-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
   libcurl4-openssl-dev libssl-dev openssl python3
+  python3-prometheus-client                          # tests parse /metrics with it
   dnsutils knot-dnsutils knot nsd gdnsd dnsperf
   pdns-server pdns-backend-bind pdns-backend-geoip   # bench/dynamic.sh's reference server
   nginx                                              # bench/healthd_scale.sh's HTTP backend
