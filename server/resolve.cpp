@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/client.h"
+#include "server/metrics.h"
 #include "server/response.h"
 #include "server/selector/selector.h"
 #include "server/wire.h"
@@ -95,6 +96,8 @@ class InAnswer {
       for (uint32_t i = 0; i < sel.count; ++i)
         if (!w_.add_address(owner, type, sel.ttl, sel.answers[i]->address, kAnswer))
           return !truncate();
+      // Counted once written: a truncated response carries no addresses.
+      if (ctx_.metrics != nullptr) ctx_.metrics->count_answers(snap_.services, node.service, sel);
       return true;
     }
     if (q_.qtype == rtype::kAny) return false;

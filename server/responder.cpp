@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "server/metrics.h"
 #include "server/response.h"
 #include "server/wire.h"
 
@@ -70,7 +71,10 @@ size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, Que
                     const uint8_t* req, size_t req_len, uint8_t* out, Transport transport) {
   ParsedQuery& q = ctx.query;
   const ParseOutcome parsed = parse_query(req, req_len, q);
-  if (parsed == ParseOutcome::kDrop) return 0;
+  if (parsed == ParseOutcome::kDrop) {
+    if (ctx.metrics != nullptr) ctx.metrics->count_dropped();
+    return 0;
+  }
   const size_t question_end = q.question_ok ? q.question_end : kHeaderSize;
   std::memcpy(out + kHeaderSize, req + kHeaderSize, question_end - kHeaderSize);
   // A malformed OPT is not echoed: we could not trust what it said.
@@ -101,6 +105,7 @@ size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, Que
     ++o.counts[kAdditional];
   }
   write_header(out, q, o, q.question_ok);
+  if (ctx.metrics != nullptr) ctx.metrics->count_query(transport, q, o.rcode, o.truncated);
   return end;
 }
 

@@ -27,11 +27,14 @@ struct ResponderConfig {
 
 enum class Transport : uint8_t { kUdp, kTcp };
 
+class WorkerMetrics;
+
 // Per-worker scratch, reused for every query.
 struct QueryContext {
   ParsedQuery query;
-  const sockaddr* peer = nullptr;  // the packet's source, set by the I/O code before each query
-  Rng rng{0};                      // the worker seeds it
+  const sockaddr* peer = nullptr;    // the packet's source, set by the I/O code before each query
+  Rng rng{0};                        // the worker seeds it
+  WorkerMetrics* metrics = nullptr;  // the worker's counters; null: nothing is counted
 };
 
 // Writes the response to `req` into `out`, whose capacity must cover the

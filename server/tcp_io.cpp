@@ -135,6 +135,7 @@ bool TcpServer::answer_next(TcpConnection& conn) {
   if (conn.in_len < 2) return false;
   const size_t msg_len = get16(conn.in);
   if (msg_len == 0 || msg_len > TcpConnection::kMaxQuery) {
+    worker_.metrics().count_dropped();  // no real query is empty or that large
     close_connection(conn);
     return false;
   }

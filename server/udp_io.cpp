@@ -101,7 +101,10 @@ int UdpReceiver::serve_batch() {
   int replies = 0;
   for (int i = 0; i < received; ++i) {
     msghdr& rx = rx_[i].msg_hdr;
-    if (rx.msg_flags & MSG_TRUNC) continue;  // larger than any query we answer
+    if (rx.msg_flags & MSG_TRUNC) {  // larger than any query we answer
+      worker_.metrics().count_dropped();
+      continue;
+    }
     ctx.peer = reinterpret_cast<const sockaddr*>(&peer_[i]);
     const size_t len =
         answer_query(snap, cfg, ctx, rx_buf_[i], rx_[i].msg_len, tx_buf_[replies], Transport::kUdp);

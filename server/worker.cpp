@@ -20,6 +20,8 @@ Worker::Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSocke
       current_(std::move(snapshot)) {
   snapshot_ = current_.get();
   serving_ = current_->generation;
+  metrics_.bind(current_->services);
+  context_.metrics = &metrics_;
   // Weighted choices need independent streams per worker, not secrecy.
   const uint64_t seed = static_cast<uint64_t>(uv_hrtime()) ^ (static_cast<uint64_t>(id) << 32) ^
                         static_cast<uint64_t>(getpid());
@@ -72,6 +74,8 @@ void Worker::on_wake() {
     next = std::move(pending_);
   }
   if (next) {
+    // Before the old snapshot is let go: its names key the folded counts.
+    metrics_.bind(next->services);
     // The control thread still holds the old snapshot, so releasing ours
     // here never frees it on the query thread.
     current_ = std::move(next);

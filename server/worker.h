@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/listeners.h"
+#include "server/metrics.h"
 #include "server/responder.h"
 #include "zones/snapshot.h"
 
@@ -41,11 +42,15 @@ class Worker {
   uint64_t serving_generation() const { return serving_.load(std::memory_order_acquire); }
   // Stops the loop, closes every handle and joins the thread.
   void stop();
+  // This worker's counters: read them from any thread (WorkerMetrics::collect)
+  // while the worker lives.
+  const WorkerMetrics& metrics() const { return metrics_; }
 
   // The query path's view, for the I/O classes.
   const zones::Snapshot& snapshot() const { return *snapshot_; }
   const ResponderConfig& config() const { return config_; }
   QueryContext& context() { return context_; }
+  WorkerMetrics& metrics() { return metrics_; }
   uv_loop_t* loop() { return &loop_; }
   const IoSettings& io() const { return io_; }
 
@@ -61,6 +66,7 @@ class Worker {
   uv_loop_t loop_{};
   uv_async_t wake_{};
   std::thread thread_;
+  WorkerMetrics metrics_;
   QueryContext context_;
 
   std::mutex pending_mutex_;  // guards pending_ and stopping_; never taken per query

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "server/metrics.h"
 #include "tests/unit/selector_fixture.h"
 #include "tests/unit/snapshot_fixture.h"
 
@@ -62,6 +63,9 @@ ns.sub.example.test. 3600 IN A 192.0.2.77
         queries.push_back(fixture::query_wire(name, type, {.edns = edns}));
   server::ResponderConfig cfg;
   server::QueryContext ctx;
+  server::WorkerMetrics metrics;  // counting on, as in a worker
+  metrics.bind(snap->services);
+  ctx.metrics = &metrics;
   std::vector<uint8_t> out(server::kMaxMessage);
 
   const long probe = g_allocations.load();
@@ -78,6 +82,66 @@ ns.sub.example.test. 3600 IN A 192.0.2.77
                                round % 2 ? server::Transport::kTcp : server::Transport::kUdp) > 0;
   CHECK(g_allocations.load() - before == 0);
   CHECK(answered == 100 * queries.size());
+  server::QueryTotals totals;
+  metrics.collect(totals);
+  CHECK(totals.queries[0][server::qtype_slot(1)][0] > 0);  // it did count
+}
+
+TEST_CASE("counting answers per service and pool allocates nothing") {
+  auto zone = fixture::zone_from_text("gslb.test.", R"(
+gslb.test. 3600 IN SOA ns1.gslb.test. h.gslb.test. 1 3600 600 604800 60
+gslb.test. 3600 IN NS ns1.gslb.test.
+)");
+  zones::GslbConfig c;
+  c.regions = {{"east", 40.7, -74.0, "NA", "US"}, {"west", 37.8, -122.4, "NA", "US"}};
+  zones::Pool east;
+  east.name = east.region = "east";
+  east.members = {{1, "10.1.0.1", "", 1, zones::AdminState::kEnabled},
+                  {2, "fd00::1", "", 1, zones::AdminState::kEnabled}};
+  zones::Pool west = east;
+  west.name = west.region = "west";
+  west.members = {{3, "10.2.0.1", "", 1, zones::AdminState::kEnabled},
+                  {4, "fd00::2", "", 1, zones::AdminState::kEnabled}};
+  c.pools = {east, west};
+  zones::Service all;
+  all.name = "all.gslb.test.";
+  all.policy = zones::Policy::kAll;
+  all.max_answers = 4;
+  all.pools = {{"east", 1, 1, 0}, {"west", 1, 1, 0}};
+  zones::Service fb;
+  fb.name = "fb.gslb.test.";
+  fb.pools = {{"east", 1, 1, 0}};
+  fb.when_all_down = zones::WhenAllDown::kFallback;
+  fb.fallback = {"198.51.100.9", "2001:db8::9"};
+  c.services = {all, fb};
+  auto compiled = zones::compile_snapshot({zone}, c, 1);
+  REQUIRE(compiled);
+  const zones::SnapshotPtr snap = *compiled;
+  std::vector<std::vector<uint8_t>> queries;
+  for (const char* name : {"all.gslb.test.", "fb.gslb.test."})
+    for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_ANY})
+      queries.push_back(fixture::query_wire(name, type));
+  server::WorkerMetrics metrics;
+  metrics.bind(snap->services);
+  server::QueryContext ctx;
+  ctx.metrics = &metrics;
+  std::vector<uint8_t> out(server::kMaxMessage);
+
+  const long before = g_allocations.load();
+  for (int round = 0; round < 100; ++round) {
+    // Every other round east is down: fb answers from its fallback list.
+    const auto east = round % 2 ? zones::HealthState::kDown : zones::HealthState::kUp;
+    snap->services.health[0].state.store(static_cast<uint8_t>(east));
+    snap->services.health[1].state.store(static_cast<uint8_t>(east));
+    for (const auto& q : queries)
+      server::answer_query(*snap, {}, ctx, q.data(), q.size(), out.data(), server::Transport::kUdp);
+  }
+  CHECK(g_allocations.load() - before == 0);
+  server::QueryTotals totals;
+  metrics.collect(totals);
+  // all/east, all/west, fb/east and fb's fallback list.
+  CHECK(totals.answers.size() == 4);
+  CHECK(totals.answers.count({"fb.gslb.test.", server::kFallbackPool}) == 1);
 }
 
 TEST_CASE("the selector allocates nothing without a trace") {
