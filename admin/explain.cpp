@@ -13,13 +13,13 @@
 #include <memory>
 #include <sstream>
 
+#include "admin/store_health.h"
 #include "server/client.h"
 #include "server/health_view.h"
 #include "server/responder.h"
 #include "server/snapshot_feed.h"
 #include "server/wire.h"
 #include "zones/clock.h"
-#include "zones/gslb_store.h"
 #include "zones/ldns_util.h"
 
 namespace admin {
@@ -198,10 +198,9 @@ zones::Result<ExplainResult> explain(zones::Db& db, const ExplainRequest& reques
   }
   auto snap = server::load_snapshot(db, 1);
   if (!snap) return std::unexpected(snap.error());
-  server::HealthView health(request.health_quorum);
-  zones::GslbStore store(db);
-  if (auto polled = health.poll(store); !polled) return std::unexpected(polled.error());
-  health.apply((*snap)->services, zones::unix_ms());
+  auto health = store_health(db, request.health_quorum);
+  if (!health) return std::unexpected(health.error());
+  health->apply((*snap)->services, zones::unix_ms());
 
   server::ResponderConfig cfg;
   cfg.geodb = geodb.get();

@@ -25,6 +25,8 @@ struct FeedStatus {
   size_t zones = 0;              // zones in the serving snapshot
   size_t services = 0;           // services in the serving snapshot
   HealthSummary health;          // as of the last health apply
+  size_t drills_active = 0;      // drills overlaid on the serving snapshot
+  zones::SnapshotPtr snapshot;   // the serving snapshot (member states for metrics)
 };
 
 // A FeedStatus shared between the control thread (writer) and readers.

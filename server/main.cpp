@@ -9,11 +9,15 @@
 #include <memory>
 #include <thread>
 
+#include "admin/api/api_server.h"
+#include "admin/api/gslbd_hooks.h"
 #include "geo/geo_db.h"
+#include "server/feed_status.h"
 #include "server/listeners.h"
 #include "server/settings.h"
 #include "server/snapshot_feed.h"
 #include "server/worker.h"
+#include "zones/clock.h"
 #include "zones/log.h"
 
 namespace {
@@ -42,6 +46,18 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
                                           : "must be majority, any, all or a number >= 1";
       })
       ->capture_default_str();
+  app.add_option("--admin", s.admin,
+                 "Admin API ADDR:PORT or [IPV6]:PORT (port 0 picks one), or none; on by default "
+                 "only when --admin-tokens is given")
+      ->each([&s](const std::string&) { s.admin_given = true; })
+      ->capture_default_str();
+  app.add_option("--admin-tokens", s.admin_tokens,
+                 "Admin API tokens: NAME ROLE SECRET per line, ROLE read|write; mode 0600")
+      ->check(CLI::ExistingFile);
+  app.add_option("--admin-cert", s.admin_cert, "PEM certificate: serve the admin API over HTTPS")
+      ->check(CLI::ExistingFile);
+  app.add_option("--admin-key", s.admin_key, "PEM private key of --admin-cert")
+      ->check(CLI::ExistingFile);
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -54,39 +70,51 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// The control thread: polls the store, and wakes at once when the admin API
+// wrote (uv_async: its changes show in answers without waiting for a poll).
 struct ControlLoop {
   uv_loop_t loop{};
   uv_timer_t poll{};
+  uv_async_t wake{};
   uv_signal_t sigterm{};
   uv_signal_t sigint{};
   server::SnapshotFeed* feed = nullptr;
   std::vector<server::Worker*> workers;
+  std::unique_ptr<admin::api::ApiServer> api;
 };
+
+void poll_store(ControlLoop& c) {
+  c.feed->poll(c.workers);
+}
 
 void stop_control(uv_signal_t* handle, int signum) {
   auto* c = static_cast<ControlLoop*>(handle->data);
   zones::log_event(zones::LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
+  // First the API: its threads may still wake this loop until they are joined.
+  if (c->api) c->api->stop();
   for (uv_handle_t* h :
-       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->sigterm),
-        reinterpret_cast<uv_handle_t*>(&c->sigint)})
+       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->wake),
+        reinterpret_cast<uv_handle_t*>(&c->sigterm), reinterpret_cast<uv_handle_t*>(&c->sigint)})
     uv_close(h, nullptr);
 }
 
-void run_control(ControlLoop& c, int poll_ms) {
+// Handles are set up before the API starts (it may wake the loop at once).
+void init_control(ControlLoop& c, int poll_ms) {
   uv_loop_init(&c.loop);
-  c.poll.data = c.sigterm.data = c.sigint.data = &c;
+  c.poll.data = c.wake.data = c.sigterm.data = c.sigint.data = &c;
   uv_timer_init(&c.loop, &c.poll);
   uv_timer_start(
-      &c.poll,
-      [](uv_timer_t* t) {
-        auto* ctl = static_cast<ControlLoop*>(t->data);
-        ctl->feed->poll(ctl->workers);
-      },
-      poll_ms, poll_ms);
+      &c.poll, [](uv_timer_t* t) { poll_store(*static_cast<ControlLoop*>(t->data)); }, poll_ms,
+      poll_ms);
+  uv_async_init(&c.loop, &c.wake,
+                [](uv_async_t* a) { poll_store(*static_cast<ControlLoop*>(a->data)); });
   uv_signal_init(&c.loop, &c.sigterm);
   uv_signal_start(&c.sigterm, stop_control, SIGTERM);
   uv_signal_init(&c.loop, &c.sigint);
   uv_signal_start(&c.sigint, stop_control, SIGINT);
+}
+
+void run_control(ControlLoop& c) {
   uv_run(&c.loop, UV_RUN_DEFAULT);
   uv_loop_close(&c.loop);
 }
@@ -97,7 +125,42 @@ std::string joined(const std::vector<server::ListenAddress>& addrs) {
   return out;
 }
 
+// The admin API is on when asked for: --admin-tokens given, or --admin given
+// (then it must have tokens). The default address without tokens leaves it
+// off, so a plain `gslbd --db X` needs no secrets.
+bool admin_wanted(const GslbdSettings& s) {
+  if (s.admin == "none") return false;
+  return s.admin_given || !s.admin_tokens.empty();
+}
+
+zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::GslbdFacts& facts,
+                                    ControlLoop& control) {
+  if (!admin_wanted(s)) {
+    zones::log_event(zones::LogLevel::kInfo, "admin_api_off",
+                     {{"reason", s.admin == "none" ? "--admin none" : "no --admin-tokens"}});
+    return {};
+  }
+  admin::api::ApiSettings settings;
+  settings.listen = s.admin;
+  settings.tokens_file = s.admin_tokens;
+  settings.cert_file = s.admin_cert;
+  settings.key_file = s.admin_key;
+  admin::api::ApiContext context;
+  context.db_path = s.db;
+  context.geoip = s.geoip;
+  context.health_quorum = *server::parse_quorum(s.health_quorum);
+  context.ecs_max_prefix_v4 = static_cast<uint8_t>(s.ecs_max_prefix_v4);
+  context.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
+  uv_async_t* wake = &control.wake;
+  context.config_written = [wake] { uv_async_send(wake); };
+  auto api = admin::api::ApiServer::start(settings, context, admin::api::gslbd_api_hooks(facts));
+  if (!api) return std::unexpected(api.error());
+  control.api = std::move(*api);
+  return {};
+}
+
 int serve(GslbdSettings& s) {
+  const int64_t started_at_ms = zones::unix_ms();
   zones::LogLevel level;
   zones::parse_log_level(s.log_level, level);
   zones::set_log_level(level);
@@ -114,6 +177,8 @@ int serve(GslbdSettings& s) {
   if (!feed)
     return fail(feed.error().where == "--db" ? feed.error().text()
                                              : "--db " + s.db + ": " + feed.error().message);
+  server::FeedStatusBoard board;  // the admin API's view of the feed
+  feed->set_status_board(&board);
   auto snapshot = feed->build_initial();
   if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
   std::unique_ptr<geo::GeoDb> geodb;
@@ -138,19 +203,25 @@ int serve(GslbdSettings& s) {
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;
+  admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board};
+  for (const auto& a : addrs) facts.listeners.push_back(a.text());
   for (int i = 0; i < threads; ++i) {
     workers.push_back(
         std::make_unique<server::Worker>(i, config, io, std::move((*sockets)[i]), *snapshot));
     control.workers.push_back(workers.back().get());
+    facts.workers.push_back(&workers.back()->metrics());
   }
+  init_control(control, s.poll_interval_ms);
+  if (auto api = start_admin_api(s, facts, control); !api) return fail(api.error().text());
   for (auto& w : workers) w->start();
   zones::log_event(zones::LogLevel::kInfo, "ready",
                    {{"addrs", joined(addrs)},
                     {"threads", std::to_string(threads)},
                     {"geoip", geodb ? geodb->path() : "none"},
+                    {"admin", control.api ? control.api->address() : "none"},
                     {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});
-  run_control(control, s.poll_interval_ms);
+  run_control(control);
   for (auto& w : workers) w->stop();
   zones::log_event(zones::LogLevel::kInfo, "stopped");
   return 0;

@@ -2,6 +2,8 @@
 // summing a worker's counters for a scrape.
 #include "server/metrics.h"
 
+#include <arpa/inet.h>
+
 #include <functional>
 
 namespace server {
@@ -54,8 +56,28 @@ uint32_t WorkerMetrics::answer_slot(const zones::ServiceTable& table, uint32_t s
 void WorkerMetrics::count_answers(const zones::ServiceTable& table, uint32_t service,
                                   const Selection& sel) {
   if (&table != table_) return;
-  for (uint32_t i = 0; i < sel.count; ++i)
-    answer_slots_[answer_slot(table, service, sel.answers[i])].add();
+  for (uint32_t i = 0; i < sel.count; ++i) {
+    const zones::CompiledMember* answer = sel.answers[i];
+    answer_slots_[answer_slot(table, service, answer)].add();
+    if (!is_fallback(table, answer)) member_slots_[answer - table.members.data()].add();
+  }
+}
+
+namespace {
+std::string address_text(const zones::CompiledMember& member) {
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(member.family == 1 ? AF_INET : AF_INET6, member.address, text, sizeof text);
+  return text;
+}
+}  // namespace
+
+void WorkerMetrics::fold_bound_members(std::map<MemberKey, uint64_t>& into) const {
+  if (table_ == nullptr) return;
+  for (size_t m = 0; m < table_->members.size(); ++m)
+    if (const uint64_t count = member_slots_[m].read(); count != 0) {
+      const zones::CompiledMember& member = table_->members[m];
+      into[{table_->pools[member.pool].name, address_text(member)}] += count;
+    }
 }
 
 // Walks services, then their links, so each slot's names come without a search.
@@ -74,11 +96,14 @@ void WorkerMetrics::fold_bound(std::map<AnswerKey, uint64_t>& into) const {
 
 void WorkerMetrics::bind(const zones::ServiceTable& table) {
   auto slots = std::make_unique<Counter[]>(slot_count(table));
+  auto member_slots = std::make_unique<Counter[]>(table.members.size());
   std::lock_guard lock(mutex_);
   fold_bound(folded_);
+  fold_bound_members(folded_members_);
   table_ = &table;
   answer_slots_.swap(slots);
-}  // the old array is freed here, after the lock: it is only counters
+  member_slots_.swap(member_slots);
+}  // the old arrays are freed here, after the lock: they are only counters
 
 void WorkerMetrics::collect(QueryTotals& totals) const {
   for (size_t t = 0; t < kTransportSlots; ++t)
@@ -89,6 +114,8 @@ void WorkerMetrics::collect(QueryTotals& totals) const {
   std::lock_guard lock(mutex_);
   for (const auto& [key, count] : folded_) totals.answers[key] += count;
   fold_bound(totals.answers);
+  for (const auto& [key, count] : folded_members_) totals.member_answers[key] += count;
+  fold_bound_members(totals.member_answers);
 }
 
 }  // namespace server

@@ -96,13 +96,18 @@ inline size_t rcode_slot(uint16_t rcode) {
 // no pool can be named (pool names are [a-z0-9._-]).
 using AnswerKey = std::pair<std::string, std::string>;
 inline constexpr const char* kFallbackPool = "(fallback)";
+// Answers per member, for drill reports on a member target (not on the
+// metrics page: one series per member is too many): (pool name, address
+// as text, e.g. "192.0.2.10" or "2001:db8::10").
+using MemberKey = std::pair<std::string, std::string>;
 
 // Every worker's counters added up (or one worker's), for rendering.
 struct QueryTotals {
   uint64_t queries[kTransportSlots][kQtypeSlots][kRcodeSlots] = {};
   uint64_t truncated = 0;
   uint64_t dropped = 0;
-  std::map<AnswerKey, uint64_t> answers;  // addresses answered per (service, pool)
+  std::map<AnswerKey, uint64_t> answers;         // addresses answered per (service, pool)
+  std::map<MemberKey, uint64_t> member_answers;  // times each member was answered
 };
 
 // One worker's counters.
@@ -145,7 +150,9 @@ class WorkerMetrics {
  private:
   uint32_t answer_slot(const zones::ServiceTable& table, uint32_t service,
                        const zones::CompiledMember* answer) const;
-  void fold_bound(std::map<AnswerKey, uint64_t>& into) const;  // with mutex_ held
+  // Both with mutex_ held.
+  void fold_bound(std::map<AnswerKey, uint64_t>& into) const;
+  void fold_bound_members(std::map<MemberKey, uint64_t>& into) const;
 
   alignas(64) Counter queries_[kTransportSlots][kQtypeSlots][kRcodeSlots];
   Counter truncated_;
@@ -154,7 +161,9 @@ class WorkerMetrics {
   mutable std::mutex mutex_;  // guards the members below against collect()
   const zones::ServiceTable* table_ = nullptr;
   std::unique_ptr<Counter[]> answer_slots_;  // table_->links.size() + services.size()
+  std::unique_ptr<Counter[]> member_slots_;  // table_->members.size()
   std::map<AnswerKey, uint64_t> folded_;     // from tables bound before
+  std::map<MemberKey, uint64_t> folded_members_;
 };
 
 }  // namespace server

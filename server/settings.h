@@ -15,7 +15,12 @@ struct GslbdSettings {
   std::string log_level = "info";
   std::string geoip;                       // MaxMind DB file; empty = no client location
   std::string health_quorum = "majority";  // see server::parse_quorum
-  int threads = 0;                         // 0: one per core
+  std::string admin = "127.0.0.1:8053";    // admin API listen address; "none" = off
+  bool admin_given = false;                // --admin on the command line (then tokens are required)
+  std::string admin_tokens;                // NAME ROLE SECRET lines, mode 0600
+  std::string admin_cert;                  // PEM: both or neither, for HTTPS
+  std::string admin_key;
+  int threads = 0;  // 0: one per core
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;

@@ -15,13 +15,20 @@
 
 namespace server {
 
-zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation) {
+zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation, int64_t now_ms,
+                                                std::vector<zones::Drill>* running) {
   zones::Store store(db);
   auto zones = store.load_zones();  // one read transaction: a consistent view
   if (!zones) return std::unexpected(zones.error());
   zones::GslbStore gslb_store(db);
   auto gslb = gslb_store.load();  // services in a zone deleted in between are left out
   if (!gslb) return std::unexpected(gslb.error());
+  // A drill started in between bumps config_version again: the next poll
+  // rebuilds with it.
+  auto drills = zones::DrillStore(db).running(now_ms);
+  if (!drills) return std::unexpected(drills.error());
+  zones::apply_drills(*gslb, *drills);
+  if (running != nullptr) *running = std::move(*drills);
   return zones::compile_snapshot(*zones, *gslb, generation);
 }
 
@@ -46,8 +53,12 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
   auto config_version = db_.query_int("SELECT version FROM config_version");
   if (!config_version) return std::unexpected(config_version.error());
   config_version_ = *config_version;
-  auto snap = load_snapshot(db_, next_generation_);
+  const int64_t now = zones::unix_ms();
+  auto snap = load_snapshot(db_, next_generation_, now, &built_drills_);
   if (!snap) return std::unexpected(snap.error());
+  auto next_end = zones::DrillStore(db_).next_end_ms(now);
+  if (!next_end) return std::unexpected(next_end.error());
+  next_drill_end_ms_ = *next_end;
   ++next_generation_;
   // Workers must never see a new snapshot's members as "unknown" for a
   // moment: health goes in before publication.
@@ -67,12 +78,47 @@ zones::Result<zones::SnapshotPtr> SnapshotFeed::build() {
 }
 
 zones::Result<zones::SnapshotPtr> SnapshotFeed::build_initial() {
+  // A drill whose end passed while gslbd was down is closed before the
+  // first build (it is not overlaid either way: running() checks the time).
+  close_expired_drills(zones::unix_ms());
   auto snap = build();
-  if (snap)
+  if (snap) {
     current_ = *snap;
-  else
+    live_drills_ = built_drills_;
+    ++status_.reloads_ok;
+    status_.built_at_ms = zones::unix_ms();
+    published_ = true;
+  } else {
     current_health_target_ = nullptr;
+  }
+  publish_status();
   return snap;
+}
+
+void SnapshotFeed::close_expired_drills(int64_t now_ms) {
+  auto closed = zones::DrillStore(db_).close_expired(now_ms);
+  if (!closed) {  // the overlay already ignores it; the next poll retries the bookkeeping
+    zones::log_event(zones::LogLevel::kWarn, "drill_close_failed",
+                     {{"error", closed.error().text()}});
+    return;
+  }
+  for (const int64_t id : *closed)
+    zones::log_event(zones::LogLevel::kInfo, "drill_ended",
+                     {{"drill", std::to_string(id)}, {"reason", "expired"}});
+}
+
+void SnapshotFeed::publish_status() {
+  if (board_ == nullptr) return;
+  if (current_) {
+    status_.generation = current_->generation;
+    status_.zones = current_->zones.size();
+    status_.services = current_->services.services.size();
+  }
+  status_.config_version = config_version_;
+  status_.health = health_.summary();
+  status_.drills_active = live_drills_.size();
+  status_.snapshot = current_;
+  board_->publish(status_);
 }
 
 // Reads new health rows (every poll: a cheap indexed query) and rewrites the
@@ -94,29 +140,48 @@ void SnapshotFeed::refresh_health(bool force) {
 }
 
 bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
+  published_ = false;
   retire_unused(workers);
-  auto version = db_.query_int("PRAGMA data_version");
-  if (version && *version == data_version_) {
-    refresh_health(false);
-    return true;
+  const int64_t now = zones::unix_ms();
+  if (next_drill_end_ms_ && now >= *next_drill_end_ms_) {
+    close_expired_drills(now);  // bumps config_version: the rebuild below drops the drill
+    next_drill_end_ms_.reset();
+    data_version_ = -1;
+    config_version_ = -1;  // rebuild even if closing failed: the overlay checks the time
   }
+  auto version = db_.query_int("PRAGMA data_version");
+  if (version && *version == data_version_) return refresh_and_publish();
   if (version) data_version_ = *version;
   auto config_version = db_.query_int("SELECT version FROM config_version");
-  if (config_version && *config_version == config_version_) {
-    refresh_health(false);  // a health write: no rebuild
-    return true;
-  }
+  if (config_version && *config_version == config_version_)
+    return refresh_and_publish();  // a health write: no rebuild
   auto snap = build();
   if (!snap) {
     const std::string error = snap.error().text();
     const std::string serving = std::to_string(generation());
     zones::log_event(zones::LogLevel::kError, "snapshot_build_failed",
                      {{"error", error}, {"serving_generation", serving}});
+    ++status_.reloads_failed;
+    status_.last_error = error;
+    status_.last_error_at_ms = now;
+    publish_status();
     return false;
   }
   retired_.push_back(std::move(current_));
   current_ = *snap;  // == current_health_target_
+  live_drills_ = built_drills_;
   for (Worker* w : workers) w->publish(current_);
+  published_ = true;
+  ++status_.reloads_ok;
+  status_.built_at_ms = now;
+  publish_status();
+  return true;
+}
+
+bool SnapshotFeed::refresh_and_publish() {
+  const int64_t applied = health_applied_ms_;
+  refresh_health(false);
+  if (health_applied_ms_ != applied) publish_status();
   return true;
 }
 

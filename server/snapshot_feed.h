@@ -8,11 +8,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "server/feed_status.h"
 #include "server/health_view.h"
+#include "zones/clock.h"
 #include "zones/db.h"
+#include "zones/drills.h"
 #include "zones/result.h"
 #include "zones/snapshot.h"
 
@@ -20,9 +24,13 @@ namespace server {
 
 class Worker;
 
-// Reads zones and GSLB configuration from the store and compiles them (health
-// not applied). What gslbd serves, and what `gslbadm explain` answers from.
-zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation);
+// Reads zones and GSLB configuration from the store, overlays the drills
+// running at `now_ms` (zones::apply_drills) and compiles them (health not
+// applied). What gslbd serves, and what `gslbadm explain` answers from.
+// `running`, when given, receives the drills that were overlaid.
+zones::Result<zones::SnapshotPtr> load_snapshot(zones::Db& db, uint64_t generation,
+                                                int64_t now_ms = zones::unix_ms(),
+                                                std::vector<zones::Drill>* running = nullptr);
 
 class SnapshotFeed {
  public:
@@ -34,8 +42,18 @@ class SnapshotFeed {
   zones::Result<zones::SnapshotPtr> build_initial();
 
   // Called every poll interval: rebuilds and publishes when the store
-  // changed. Returns false when a build failed (the error is logged).
+  // changed or a running drill reached its end time (it is closed in the
+  // store first). Returns false when a build failed (the error is logged).
   bool poll(const std::vector<Worker*>& workers);
+
+  // Where the feed copies its status after every poll that changed
+  // something (the admin API's /v1/status and /metrics read it). Optional.
+  void set_status_board(FeedStatusBoard* board) { board_ = board; }
+  // The drills overlaid on the serving snapshot, and whether the last poll
+  // published a new snapshot (the drill watch learns when drills go live).
+  const std::vector<zones::Drill>& live_drills() const { return live_drills_; }
+  bool published_last_poll() const { return published_; }
+  zones::Db& db() { return db_; }
 
   uint64_t generation() const { return current_ ? current_->generation : 0; }
   // Member state counts and report ages as of the last health apply (metrics).
@@ -46,6 +64,9 @@ class SnapshotFeed {
   zones::Result<zones::SnapshotPtr> build();
   void refresh_health(bool force);
   void retire_unused(const std::vector<Worker*>& workers);
+  void close_expired_drills(int64_t now_ms);
+  bool refresh_and_publish();
+  void publish_status();
 
   zones::Db db_;
   int64_t data_version_ = -1;
@@ -56,6 +77,12 @@ class SnapshotFeed {
   zones::SnapshotPtr current_;
   zones::SnapshotPtr current_health_target_;  // the newest built snapshot
   std::vector<zones::SnapshotPtr> retired_;   // still possibly served by a worker
+  std::vector<zones::Drill> live_drills_;     // overlaid on current_
+  std::vector<zones::Drill> built_drills_;    // overlaid on current_health_target_
+  std::optional<int64_t> next_drill_end_ms_;  // rebuild then: the drill ends by itself
+  bool published_ = false;
+  FeedStatusBoard* board_ = nullptr;
+  FeedStatus status_;
 };
 
 }  // namespace server

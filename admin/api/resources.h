@@ -17,5 +17,7 @@ std::vector<Route> geo_routes(const ApiContext& context);
 std::vector<Route> zone_routes(const ApiContext& context);
 // /v1/health, /v1/explain, /v1/audit (read only).
 std::vector<Route> report_routes(const ApiContext& context);
+// /v1/drills: start (or dry-run), list, get (with the live report), abort.
+std::vector<Route> drill_routes(const ApiContext& context);
 
 }  // namespace admin::api

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/health_view.h"
+#include "zones/drills.h"
 #include "zones/result.h"
 
 namespace admin::api {
@@ -60,6 +61,10 @@ struct ApiContext {
   // Called after every successful write, so gslbd reloads at once instead of
   // at its next poll (may be empty).
   std::function<void()> config_written;
+  // gslbd's live report of a running drill (answers counted so far, see
+  // server/drill_watch.h); unset in tests, nullopt when gslbd tracks no
+  // such drill. Ended drills carry their final report in the store.
+  std::function<std::optional<nlohmann::json>(const zones::Drill&)> drill_report;
 };
 
 // Errors, always this shape: {"error": "...", "field": "..."} ("field"
@@ -81,7 +86,8 @@ std::vector<std::string> methods_for_path(const std::vector<Route>& routes,
                                           const std::string& path);
 
 // Every resource route (zones, records, regions, monitors, pools, members,
-// services, geo maps, overrides, health, explain, audit): admin/api/resources_*.cpp.
+// services, geo maps, overrides, drills, health, explain, audit):
+// admin/api/resources_*.cpp.
 std::vector<Route> resource_routes(const ApiContext& context);
 
 }  // namespace admin::api
