@@ -12,6 +12,7 @@
 #include "admin/api/api_server.h"
 #include "admin/api/gslbd_hooks.h"
 #include "geo/geo_db.h"
+#include "server/drill_watch.h"
 #include "server/feed_status.h"
 #include "server/listeners.h"
 #include "server/settings.h"
@@ -79,12 +80,32 @@ struct ControlLoop {
   uv_signal_t sigterm{};
   uv_signal_t sigint{};
   server::SnapshotFeed* feed = nullptr;
+  server::DrillWatch* drill_watch = nullptr;
   std::vector<server::Worker*> workers;
   std::unique_ptr<admin::api::ApiServer> api;
 };
 
+uint64_t oldest_served(const std::vector<server::Worker*>& workers) {
+  uint64_t oldest = UINT64_MAX;
+  for (const server::Worker* w : workers) oldest = std::min(oldest, w->serving_generation());
+  return oldest;
+}
+
+// After every poll: the drill watch counts answers for running drills'
+// reports (the workers' totals are summed only when it asks).
+void watch_drills(ControlLoop& c) {
+  const int64_t now = zones::unix_ms();
+  const server::DrillWatch::Serving serving{c.feed->live_drills(), c.feed->generation(),
+                                            oldest_served(c.workers)};
+  if (!c.drill_watch->wants_tick(now, serving)) return;
+  server::QueryTotals totals;
+  for (const server::Worker* w : c.workers) w->metrics().collect(totals);
+  c.drill_watch->tick(now, serving, totals);
+}
+
 void poll_store(ControlLoop& c) {
   c.feed->poll(c.workers);
+  watch_drills(c);
 }
 
 void stop_control(uv_signal_t* handle, int signum) {
@@ -153,6 +174,10 @@ zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::Gs
   context.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   uv_async_t* wake = &control.wake;
   context.config_written = [wake] { uv_async_send(wake); };
+  server::DrillWatch* watch = control.drill_watch;
+  context.drill_report = [watch](const zones::Drill& drill) {
+    return watch->live_report(drill.id);
+  };
   auto api = admin::api::ApiServer::start(settings, context, admin::api::gslbd_api_hooks(facts));
   if (!api) return std::unexpected(api.error());
   control.api = std::move(*api);
@@ -203,6 +228,8 @@ int serve(GslbdSettings& s) {
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;
+  server::DrillWatch drill_watch(feed->db());
+  control.drill_watch = &drill_watch;
   admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board};
   for (const auto& a : addrs) facts.listeners.push_back(a.text());
   for (int i = 0; i < threads; ++i) {
@@ -222,6 +249,7 @@ int serve(GslbdSettings& s) {
                     {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});
   run_control(control);
+  drill_watch.save_all(zones::unix_ms());  // a restarted gslbd carries the counts on
   for (auto& w : workers) w->stop();
   zones::log_event(zones::LogLevel::kInfo, "stopped");
   return 0;

@@ -37,10 +37,15 @@ zones::Result<Token> parse_line(std::string_view line, const std::string& where)
   const auto w = words(line);
   if (w.size() != 3)
     return zones::fail(zones::ErrorCode::kInvalid, where,
-                       "expected NAME ROLE SECRET (got " + std::to_string(w.size()) + " words)");
+                       "expected NAME ROLE SECRET (got " + std::to_string(w.size()) +
+                           (w.size() == 1 ? " word)" : " words)"));
   if (w[1] != "read" && w[1] != "write")
     return zones::fail(zones::ErrorCode::kInvalid, where,
                        "role must be read or write (got \"" + w[1] + "\")");
+  if (w[2].size() < kMinSecretChars)
+    return zones::fail(zones::ErrorCode::kInvalid, where,
+                       "the secret of \"" + w[0] + "\" is shorter than " +
+                           std::to_string(kMinSecretChars) + " characters");
   return Token{w[0], w[1] == "write", w[2]};
 }
 

@@ -11,6 +11,9 @@
 
 namespace admin::api {
 
+// A guessable secret is refused: at least this long (e.g. `openssl rand -hex 16`).
+inline constexpr size_t kMinSecretChars = 16;
+
 struct Token {
   std::string name;  // the audit log's actor
   bool can_write = false;
