@@ -154,6 +154,15 @@ bool admin_wanted(const GslbdSettings& s) {
   return s.admin_given || !s.admin_tokens.empty();
 }
 
+admin::api::ApiSettings api_settings(const GslbdSettings& s) {
+  admin::api::ApiSettings settings;
+  settings.listen = s.admin;
+  settings.tokens_file = s.admin_tokens;
+  settings.cert_file = s.admin_cert;
+  settings.key_file = s.admin_key;
+  return settings;
+}
+
 zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::GslbdFacts& facts,
                                     ControlLoop& control) {
   if (!admin_wanted(s)) {
@@ -161,11 +170,7 @@ zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::Gs
                      {{"reason", s.admin == "none" ? "--admin none" : "no --admin-tokens"}});
     return {};
   }
-  admin::api::ApiSettings settings;
-  settings.listen = s.admin;
-  settings.tokens_file = s.admin_tokens;
-  settings.cert_file = s.admin_cert;
-  settings.key_file = s.admin_key;
+  const admin::api::ApiSettings settings = api_settings(s);
   admin::api::ApiContext context;
   context.db_path = s.db;
   context.geoip = s.geoip;
@@ -198,6 +203,11 @@ int serve(GslbdSettings& s) {
     if (!addr) return fail(addr.error().text());
     addrs.push_back(*addr);
   }
+  // Bad admin flags are refused before the store is touched (the first build closes expired
+  // drills: a refused start must change nothing).
+  if (admin_wanted(s))
+    if (auto checked = admin::api::ApiServer::check(api_settings(s)); !checked)
+      return fail(checked.error().text());
   auto feed = server::SnapshotFeed::open(s.db, *server::parse_quorum(s.health_quorum));
   if (!feed)
     return fail(feed.error().where == "--db" ? feed.error().text()

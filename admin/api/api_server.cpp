@@ -235,21 +235,25 @@ class HttpApiServer final : public ApiServer {
 
 }  // namespace
 
-zones::Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiSettings& settings,
-                                                           const ApiContext& context,
-                                                           const ApiHooks& hooks) {
+zones::Result<TokenTable> ApiServer::check(const ApiSettings& settings) {
   if (settings.cert_file.empty() != settings.key_file.empty())
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-cert/--admin-key",
                        "give both or neither");
-  auto listen = parse_listen(settings.listen);
-  if (!listen) return std::unexpected(listen.error());
+  if (auto listen = parse_listen(settings.listen); !listen) return std::unexpected(listen.error());
   if (settings.tokens_file.empty())
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-tokens",
                        "the admin API needs a tokens file (or --admin none)");
-  auto tokens = TokenTable::load(settings.tokens_file);
+  return TokenTable::load(settings.tokens_file);
+}
+
+zones::Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiSettings& settings,
+                                                           const ApiContext& context,
+                                                           const ApiHooks& hooks) {
+  auto tokens = check(settings);
   if (!tokens) return std::unexpected(tokens.error());
   auto server = std::make_unique<HttpApiServer>(settings, context, hooks, std::move(*tokens));
-  if (auto bound = server->bind(*listen); !bound) return std::unexpected(bound.error());
+  if (auto bound = server->bind(*parse_listen(settings.listen)); !bound)
+    return std::unexpected(bound.error());
   return std::unique_ptr<ApiServer>(std::move(server));
 }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/api/routes.h"
+#include "admin/api/tokens.h"
 #include "zones/result.h"
 
 namespace admin::api {
@@ -33,6 +34,9 @@ struct ApiHooks {
 
 class ApiServer {
  public:
+  // Checks the settings and reads the tokens without binding anything, so
+  // gslbd can refuse bad flags before it touches the store.
+  static zones::Result<TokenTable> check(const ApiSettings& settings);
   // Reads the tokens, binds, and starts serving on its own threads; errors
   // name the flag ("--admin-tokens FILE: readable by others (mode 0644)").
   static zones::Result<std::unique_ptr<ApiServer>> start(const ApiSettings& settings,
