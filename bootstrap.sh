@@ -6,6 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JOBS="${JOBS:-2}"
 DEMO_PORT="${DEMO_PORT:-5353}"
+DEMO_ADMIN_PORT="${DEMO_ADMIN_PORT:-8053}"
 
 # Everything the build, the tests (reference servers, dig/kdig) and the benchmarks use.
 PACKAGES=(
@@ -114,7 +115,7 @@ DEMO_BUILD="$ROOT/build/demo"
 DEMO_DIR=""
 DEMO_DB=""
 DEMO_PIDS=()
-DEMO_STEPS=(demo_build demo_store demo_gslbd demo_hints)
+DEMO_STEPS=(demo_build demo_store demo_tokens demo_gslbd demo_hints)
 
 demo_cleanup() {
   local pid
@@ -156,9 +157,23 @@ demo_store() {
   perl "$ROOT/tests/data/make_test_mmdb.pl" "$DEMO_DIR/demo.mmdb"
 }
 
+# Admin API tokens (docs/api.md): a read-write one for the operator, a read-only one for
+# dashboards; gslbadm --api reads the secret alone from a 0600 file.
+demo_tokens() {
+  local write read
+  write="$(openssl rand -hex 16)"
+  read="$(openssl rand -hex 16)"
+  (
+    umask 077
+    printf 'demo-operator write %s\ndemo-viewer read %s\n' "$write" "$read" >"$DEMO_DIR/tokens"
+    printf '%s\n' "$write" >"$DEMO_DIR/token"
+  )
+}
+
 demo_gslbd() {
   demo_spawn gslbd "$DEMO_BUILD/server/gslbd" --db "$DEMO_DB" \
     --listen "127.0.0.1:$DEMO_PORT" --listen "[::1]:$DEMO_PORT" \
+    --admin "127.0.0.1:$DEMO_ADMIN_PORT" --admin-tokens "$DEMO_DIR/tokens" \
     --chaos-id "gslb-demo" --chaos-version "gslb demo" --geoip "$DEMO_DIR/demo.mmdb"
   demo_wait_log gslbd "event=ready"
 }
@@ -185,6 +200,20 @@ GSLB services (docs/walkthrough.md), from three continents (the demo GeoIP data 
   $DEMO_BUILD/admin/gslbadm --db $DEMO_DB explain app.gslb.example --client 192.0.2.1 \\
       --ecs 192.0.2.0/24 --geoip $DEMO_DIR/demo.mmdb
   $DEMO_BUILD/admin/gslbadm --db $DEMO_DB pool disable ap-northeast   # then dig again
+
+The admin API (docs/api.md) on 127.0.0.1:$DEMO_ADMIN_PORT, token in $DEMO_DIR/token.
+A failover drill (docs/drills.md): preview it, run it for 2 minutes, watch answers move,
+read its report:
+
+  export TOKEN=\$(cat $DEMO_DIR/token) API=http://127.0.0.1:$DEMO_ADMIN_PORT
+  curl -s -H "Authorization: Bearer \$TOKEN" \$API/v1/status
+  curl -s -H "Authorization: Bearer \$TOKEN" -X POST \$API/v1/drills \\
+      -d '{"target": "pool/us-east", "action": "fail", "duration": "2m", "dry_run": true}'
+  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token \\
+      drill start --target pool/us-east --action fail --duration 2m --note "demo drill"
+  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=198.51.100.0/24   # now eu-central
+  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token drill show 1
+  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token drill abort 1
 
   $DEMO_BUILD/admin/gslbadm --db $DEMO_DB --help
   logs: $DEMO_DIR/gslbd.log
