@@ -33,8 +33,10 @@ bool DrillWatch::wants_tick(int64_t now_ms, const Serving& serving) const {
   if (history_.due(now_ms) || now_ms - ticked_at_ms_ >= kTickEveryMs) return true;
   for (const zones::Drill& d : serving.drills)
     if (!watched_.contains(d.id)) return true;
-  for (const auto& [id, w] : watched_)
+  for (const auto& [id, w] : watched_) {
     if (!serves(serving.drills, id) || !w.live_at || !w.counts.first_moved_answer_ms) return true;
+    if (w.drill.ends_at_ms - now_ms <= kTickEveryMs) return true;  // final counts to a poll
+  }
   return false;
 }
 

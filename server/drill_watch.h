@@ -6,7 +6,9 @@
 // - A drill is live once every worker serves a snapshot that overlays it;
 //   its counts start there (answers of older snapshots are not its).
 // - Until the first answer that moved, it is checked every poll (so the time
-//   to that answer is known to a poll interval); then once a second.
+//   to that answer is known to a poll interval); then once a second, and
+//   every poll again in the last second before its end time. An abort is
+//   counted to within a second.
 // - Its report is saved in the store every 5 s and when gslbd stops, so a
 //   gslbd restarted mid-drill carries the counts on; when the drill leaves
 //   the serving snapshot (aborted, expired) the final report is saved.
