@@ -73,3 +73,22 @@ std::optional<AnswerHistory::Span> AnswerHistory::between(int64_t from_ms, int64
 }
 
 }  // namespace server
+
+namespace server {
+
+AnswerHistory::Span AnswerHistory::until_now(
+    int64_t from_ms, int64_t now_ms, const std::map<AnswerKey, uint64_t>& now_answers) const {
+  const Sample* from = newest_at_or_before(from_ms);
+  if (!from) from = oldest();
+  Span span{from ? from->at_ms : now_ms, now_ms, {}};
+  for (const auto& [key, count] : now_answers) {
+    auto index = index_.find(key);
+    const uint64_t before = from && index != index_.end() && index->second < from->counts.size()
+                                ? from->counts[index->second]
+                                : 0;
+    if (count > before) span.answers[key] = count - before;
+  }
+  return span;
+}
+
+}  // namespace server

@@ -44,6 +44,9 @@ class AnswerHistory {
     std::map<AnswerKey, uint64_t> answers;
   };
   std::optional<Span> between(int64_t from_ms, int64_t to_ms) const;
+  // The same, up to `now_answers` counted at `now_ms` instead of a sample.
+  Span until_now(int64_t from_ms, int64_t now_ms,
+                 const std::map<AnswerKey, uint64_t>& now_answers) const;
 
  private:
   struct Sample {

@@ -29,9 +29,8 @@ uint64_t count_of(const std::map<AnswerKey, uint64_t>& counts, const AnswerKey& 
 
 uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts) {
   uint64_t total = 0;
-  for (const auto& [service, pools] : scope.services)
-    for (const std::string& pool : pools)
-      if (!scope.target_pools.contains(pool)) total += count_of(counts.during, {service, pool});
+  for (const auto& [key, count] : counts.during)
+    if (scope.touches(key.first) && !scope.target_pools.contains(key.second)) total += count;
   // A member drill's pool keeps answering with its other members: only the
   // member's own answers did not move.
   if (!scope.target_member) return total;
@@ -41,6 +40,8 @@ uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts) {
 namespace {
 
 std::pair<std::string, std::string> verdict(const DrillScope& scope, const DrillCounts& counts) {
+  if (!counts.live_at_ms && !counts.final)
+    return {"pending", "waiting for gslbd's workers to answer with the drill"};
   if (!counts.live_at_ms) return {"fail", "the drill never took effect in gslbd's answers"};
   const std::string took = "took effect " +
                            std::to_string(*counts.live_at_ms - counts.started_at_ms) +
@@ -61,6 +62,10 @@ nlohmann::json json_or_null(const std::optional<int64_t>& value) {
 }
 
 }  // namespace
+
+bool DrillScope::touches(const std::string& service) const {
+  return std::ranges::any_of(services, [&](const auto& entry) { return entry.first == service; });
+}
 
 bool DrillScope::pool_is_target(const std::string& pool) const {
   return target_pools.contains(pool) || (target_member && target_member->first == pool);

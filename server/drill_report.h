@@ -12,7 +12,8 @@
 //   first_moved_answer_ms  from the start to the first answer of those
 //               services that did not point at the target (null: none yet)
 //   answers_at_target      answers pointing at the target after live_at (expected 0)
-//   verdict, reason        "pass" | "fail", and why
+//   verdict, reason        "pass" | "fail", and why ("pending" while a running
+//                          drill waits for gslbd's workers to serve it)
 //   final       false while the drill runs
 #pragma once
 
@@ -39,6 +40,7 @@ struct DrillScope {
   // order: the report's rows.
   std::vector<std::pair<std::string, std::vector<std::string>>> services;
 
+  bool touches(const std::string& service) const;
   // Whether answers of `pool` point at the target (for a member drill: its pool).
   bool pool_is_target(const std::string& pool) const;
 };
@@ -59,7 +61,8 @@ struct DrillCounts {
   bool final = false;
 };
 
-// Answers since live_at for the scope's services that did not point at the target.
+// Answers during the drill for the scope's services that did not point at the
+// target (other pools, fallback addresses, a member drill's pool-mates).
 uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts);
 
 nlohmann::json drill_report_json(const DrillScope& scope, const DrillCounts& counts);

@@ -88,14 +88,23 @@ void DrillWatch::watch_new(int64_t now_ms, const Serving& serving) {
 }
 
 void DrillWatch::go_live(Watched& w, int64_t now_ms, const QueryTotals& totals) {
+  // The publish that brought the drill in is where its window starts to the
+  // answer (workers may answer from the new snapshot before this look);
+  // a drill gslbd found running when it started has only the history.
+  const bool brought_by_publish = pre_publish_ && pre_publish_->first >= w.drill.started_at_ms;
   w.live_at = now_ms;
   w.base_answers = totals.answers;
+  w.publish_base = brought_by_publish ? pre_publish_->second : totals.answers;
   if (w.scope.target_member)
     w.base_member_answers = count_of(totals.member_answers, *w.scope.target_member);
   if (!w.counts.live_at_ms) w.counts.live_at_ms = now_ms;
   if (w.carried.before_to_ms > 0) return;  // an earlier gslbd measured "before"
   const int64_t length = w.drill.ends_at_ms - w.drill.started_at_ms;
-  auto span = history_.between(w.drill.started_at_ms - length, w.drill.started_at_ms);
+  const int64_t from = w.drill.started_at_ms - length;
+  auto span =
+      brought_by_publish
+          ? std::optional(history_.until_now(from, pre_publish_->first, pre_publish_->second))
+          : history_.between(from, w.drill.started_at_ms);
   if (!span) return;
   w.counts.before_from_ms = span->from_ms;
   w.counts.before_to_ms = span->to_ms;
@@ -107,13 +116,14 @@ void DrillWatch::count(Watched& w, int64_t now_ms, const QueryTotals& totals) {
   c.counted_until_ms = now_ms;
   c.during = w.carried.during;
   c.answers_at_target = w.carried.answers_at_target;
-  for (const auto& [service, pools] : w.scope.services) {
-    for (const std::string& pool : pools) {
-      const AnswerKey key{service, pool};
-      const uint64_t n = since(count_of(totals.answers, key), count_of(w.base_answers, key));
-      if (n > 0) c.during[key] += n;
-      if (w.scope.target_pools.contains(pool)) c.answers_at_target += n;
-    }
+  for (const auto& [key, total] : totals.answers) {
+    if (!w.scope.touches(key.first)) continue;
+    // A targeted pool counts from live_at (before it, a worker may still
+    // have answered from the old snapshot); the others from the publish.
+    const bool targeted = w.scope.target_pools.contains(key.second);
+    const uint64_t n = since(total, count_of(targeted ? w.base_answers : w.publish_base, key));
+    if (n > 0) c.during[key] += n;
+    if (targeted) c.answers_at_target += n;
   }
   if (w.scope.target_member)
     c.answers_at_target +=
@@ -149,6 +159,16 @@ void DrillWatch::save(Watched& w, int64_t now_ms) {
   const std::string report = drill_report_json(w.scope, w.counts).dump();
   if (auto saved = zones::DrillStore(db_).set_report(w.drill.id, report); !saved)
     log_drill_warning("drill_report_not_saved", w.drill.id, saved.error().text());
+}
+
+void DrillWatch::before_publish(int64_t now_ms, const QueryTotals& totals) {
+  for (auto& [id, w] : watched_)
+    if (w.live_at) count(w, now_ms, totals);
+  pre_publish_.emplace(now_ms, totals.answers);
+}
+
+bool DrillWatch::awaiting_live() const {
+  return std::ranges::any_of(watched_, [](const auto& entry) { return !entry.second.live_at; });
 }
 
 void DrillWatch::save_all(int64_t now_ms) {

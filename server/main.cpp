@@ -76,6 +76,7 @@ int fail(const std::string& message) {
 struct ControlLoop {
   uv_loop_t loop{};
   uv_timer_t poll{};
+  uv_timer_t watch_again{};  // a drill waits for the workers to switch snapshots
   uv_async_t wake{};
   uv_signal_t sigterm{};
   uv_signal_t sigint{};
@@ -93,14 +94,24 @@ uint64_t oldest_served(const std::vector<server::Worker*>& workers) {
 
 // After every poll: the drill watch counts answers for running drills'
 // reports (the workers' totals are summed only when it asks).
+server::QueryTotals collect_totals(const std::vector<server::Worker*>& workers) {
+  server::QueryTotals totals;
+  for (const server::Worker* w : workers) w->metrics().collect(totals);
+  return totals;
+}
+
 void watch_drills(ControlLoop& c) {
   const int64_t now = zones::unix_ms();
   const server::DrillWatch::Serving serving{c.feed->live_drills(), c.feed->generation(),
                                             oldest_served(c.workers)};
   if (!c.drill_watch->wants_tick(now, serving)) return;
-  server::QueryTotals totals;
-  for (const server::Worker* w : c.workers) w->metrics().collect(totals);
-  c.drill_watch->tick(now, serving, totals);
+  c.drill_watch->tick(now, serving, collect_totals(c.workers));
+  // Workers switch within a millisecond of a publish: a new drill goes live
+  // at the next look, not a poll interval later.
+  if (c.drill_watch->awaiting_live())
+    uv_timer_start(
+        &c.watch_again, [](uv_timer_t* t) { watch_drills(*static_cast<ControlLoop*>(t->data)); }, 1,
+        0);
 }
 
 void poll_store(ControlLoop& c) {
@@ -114,16 +125,20 @@ void stop_control(uv_signal_t* handle, int signum) {
   // First the API: its threads may still wake this loop until they are joined.
   if (c->api) c->api->stop();
   for (uv_handle_t* h :
-       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->wake),
-        reinterpret_cast<uv_handle_t*>(&c->sigterm), reinterpret_cast<uv_handle_t*>(&c->sigint)})
+       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->watch_again),
+        reinterpret_cast<uv_handle_t*>(&c->wake), reinterpret_cast<uv_handle_t*>(&c->sigterm),
+        reinterpret_cast<uv_handle_t*>(&c->sigint)})
     uv_close(h, nullptr);
 }
 
 // Handles are set up before the API starts (it may wake the loop at once).
 void init_control(ControlLoop& c, int poll_ms) {
   uv_loop_init(&c.loop);
-  c.poll.data = c.wake.data = c.sigterm.data = c.sigint.data = &c;
+  c.poll.data = c.watch_again.data = c.wake.data = c.sigterm.data = c.sigint.data = &c;
   uv_timer_init(&c.loop, &c.poll);
+  uv_timer_init(&c.loop, &c.watch_again);
+  c.feed->set_before_publish(
+      [&c] { c.drill_watch->before_publish(zones::unix_ms(), collect_totals(c.workers)); });
   uv_timer_start(
       &c.poll, [](uv_timer_t* t) { poll_store(*static_cast<ControlLoop*>(t->data)); }, poll_ms,
       poll_ms);
@@ -238,7 +253,7 @@ int serve(GslbdSettings& s) {
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;
-  server::DrillWatch drill_watch(feed->db());
+  server::DrillWatch drill_watch(feed->db(), started_at_ms);
   control.drill_watch = &drill_watch;
   admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board};
   for (const auto& a : addrs) facts.listeners.push_back(a.text());

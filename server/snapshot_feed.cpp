@@ -167,6 +167,7 @@ bool SnapshotFeed::poll(const std::vector<Worker*>& workers) {
     publish_status();
     return false;
   }
+  if (before_publish_) before_publish_();
   retired_.push_back(std::move(current_));
   current_ = *snap;  // == current_health_target_
   live_drills_ = built_drills_;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ class SnapshotFeed {
   // Where the feed copies its status after every poll that changed
   // something (the admin API's /v1/status and /metrics read it). Optional.
   void set_status_board(FeedStatusBoard* board) { board_ = board; }
+  // Called right before a rebuilt snapshot goes to the workers, while they
+  // still answer from the old one (the drill watch takes its last counts of
+  // drills the new snapshot may drop). Optional.
+  void set_before_publish(std::function<void()> hook) { before_publish_ = std::move(hook); }
   // The drills overlaid on the serving snapshot, and whether the last poll
   // published a new snapshot (the drill watch learns when drills go live).
   const std::vector<zones::Drill>& live_drills() const { return live_drills_; }
@@ -82,6 +87,7 @@ class SnapshotFeed {
   std::optional<int64_t> next_drill_end_ms_;  // rebuild then: the drill ends by itself
   bool published_ = false;
   FeedStatusBoard* board_ = nullptr;
+  std::function<void()> before_publish_;
   FeedStatus status_;
 };
 

@@ -67,3 +67,18 @@ TEST_CASE("answer history: the default tiers cover a day") {
   CHECK(reach >= 24 * 3600 * 1000);
   CHECK(tiers.front().period_ms == 1'000);
 }
+
+TEST_CASE("answer history: until now counts from a sample to totals given at that moment") {
+  AnswerHistory history({{1'000, 10}});
+  history.record(1'000, {{kUs, 5}});
+  history.record(2'000, {{kUs, 8}});
+  auto span = history.until_now(1'500, 2'345, {{kUs, 11}, {kEu, 2}});
+  CHECK(span.from_ms == 1'000);
+  CHECK(span.to_ms == 2'345);
+  CHECK(span.answers.at(kUs) == 6);
+  CHECK(span.answers.at(kEu) == 2);  // a key no sample has: counted from 0
+  AnswerHistory empty({{1'000, 10}});
+  auto nothing_kept = empty.until_now(0, 500, {{kUs, 3}});
+  CHECK(nothing_kept.from_ms == 500);
+  CHECK(nothing_kept.answers.at(kUs) == 3);
+}

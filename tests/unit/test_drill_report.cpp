@@ -106,7 +106,7 @@ TEST_CASE("drill report: answers elsewhere and none at the target pass") {
   CHECK(report["final"] == false);
 }
 
-TEST_CASE("drill report: answers at the target fail; a drill never live fails") {
+TEST_CASE("drill report: answers at the target fail; a drill that never went live fails") {
   auto scope = server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), config());
   DrillCounts c = live_counts();
   c.answers_at_target = 3;
@@ -116,6 +116,10 @@ TEST_CASE("drill report: answers at the target fail; a drill never live fails") 
         "3 answers still pointed at the target after the drill took effect 40 ms after the start");
   c = live_counts();
   c.live_at_ms.reset();
+  report = server::drill_report_json(scope, c);
+  CHECK(report["verdict"] == "pending");  // running: the workers have not switched yet
+  CHECK(report["reason"] == "waiting for gslbd's workers to answer with the drill");
+  c.final = true;
   report = server::drill_report_json(scope, c);
   CHECK(report["verdict"] == "fail");
   CHECK(report["reason"] == "the drill never took effect in gslbd's answers");
