@@ -30,6 +30,9 @@ struct GslbdOptions {
   // (e.g. to write GSLB configuration or health rows).
   std::function<void(const std::filesystem::path& db)> setup{};
   std::chrono::milliseconds ready_timeout = std::chrono::seconds(15);
+  // The admin API on 127.0.0.1:0 with a 0600 tokens file in the temp dir: a write token
+  // "ops" and a read token "viewer", random secrets (admin_url(), write_token()...).
+  bool admin_api = false;
 };
 
 class GslbdRunner {
@@ -46,10 +49,30 @@ class GslbdRunner {
   // Runs `gslbadm --db <store> args...`.
   RunResult admin(const std::vector<std::string>& args) const;
   int stop() { return process_->stop(); }
+  // Stops gslbd and starts it again on the same store with the same arguments (the tokens
+  // file too), then reads the new addresses back from its ready line.
+  void restart();
+  // Starts gslbd again after stop() (same as restart() when it is still running).
+  void start() { restart(); }
+
+  // With admin_api: "http://127.0.0.1:PORT" (no trailing slash); throws without it.
+  std::string admin_url() const;
+  const std::string& write_token() const { return write_token_; }  // token "ops"
+  const std::string& read_token() const { return read_token_; }    // token "viewer"
+  const std::filesystem::path& tokens_file() const { return tokens_file_; }
 
  private:
   void create_store(const std::vector<ZoneFile>& zones) const;
   std::vector<std::string> gslbd_argv(const GslbdOptions& o) const;
+  void write_tokens_file();
+  void launch();
+
+  std::vector<std::string> argv_;
+  std::chrono::milliseconds ready_timeout_{};
+  std::filesystem::path tokens_file_;
+  std::string write_token_;
+  std::string read_token_;
+  std::string admin_address_;  // "127.0.0.1:PORT" from the ready line
 
   TempDir dir_{"gslb-gslbd"};
   std::filesystem::path db_;
