@@ -1,8 +1,11 @@
-// gslbadm explain: answer one question as gslbd would, and say why.
+// gslbadm explain: answer one question as gslbd would, and say why. With --api, gslbd
+// answers with its own GeoIP database, ECS limits and quorum (the flags for those are
+// ignored).
 #include <iostream>
 #include <memory>
 
 #include "admin/explain.h"
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
 
 namespace gslbadm {
@@ -15,11 +18,9 @@ struct ExplainFlags {
 };
 
 int run_explain(const Context& ctx, ExplainFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
   f.request.ecs_max_prefix_v4 = static_cast<uint8_t>(f.max_v4);
   f.request.ecs_max_prefix_v6 = static_cast<uint8_t>(f.max_v6);
-  auto result = admin::explain(*db, f.request);
+  auto result = make_backend(ctx)->explain(f.request);
   if (!result) return report(result.error());
   if (ctx.json) return print_json(admin::explain_json(*result));
   std::cout << admin::explain_text(*result);

@@ -23,5 +23,7 @@ void add_health_command(CLI::App& app, Context& ctx);
 void add_explain_command(CLI::App& app, Context& ctx);
 void add_apply_command(CLI::App& app, Context& ctx);   // apply -f FILE (config_file.h)
 void add_export_command(CLI::App& app, Context& ctx);  // export: the store as a config file
+void add_drill_commands(CLI::App& app, Context& ctx);  // drill start|list|show|abort
+void add_audit_command(CLI::App& app, Context& ctx);   // audit: who changed what
 
 }  // namespace gslbadm

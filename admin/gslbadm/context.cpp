@@ -13,6 +13,10 @@
 namespace gslbadm {
 
 zones::Result<zones::Db> open_store(const Context& ctx, bool create) {
+  if (ctx.api) {
+    return zones::fail(zones::ErrorCode::kInvalid, kApiWhere,
+                       ctx.command + " needs --db: the admin API has no route for it");
+  }
   if (!create && !std::filesystem::exists(ctx.db_path)) {
     return zones::fail(zones::ErrorCode::kNotFound, ctx.db_path,
                        "no store here: create it with `gslbadm --db FILE init`");
@@ -38,8 +42,10 @@ std::string local_actor() {
 }
 
 int report(const zones::Error& error) {
-  std::istringstream lines(error.text());
-  for (std::string line; std::getline(lines, line);) std::cerr << "error: " << line << "\n";
+  const bool from_api = error.where == kApiWhere;
+  std::istringstream lines(from_api ? error.message : error.text());
+  for (std::string line; std::getline(lines, line);)
+    std::cerr << (from_api ? "gslbadm: " : "error: ") << line << "\n";
   return kExitRefused;
 }
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "admin/gslbadm/api_client.h"
 #include "zones/db.h"
 #include "zones/result.h"
 
@@ -19,16 +21,22 @@ struct Context {
   std::string db_path;       // --db, or $GSLB_DB
   bool json = false;         // --json
   std::function<int()> run;  // set by the chosen command while parsing
+  std::string command;       // "zone import": the chosen command, for messages
+  // --api URL (or $GSLB_API): set, the commands go through gslbd's admin API instead of
+  // opening the store.
+  std::shared_ptr<ApiClient> api;
 };
 
 // Opens the store and brings its schema up to date. `create` is for `init` only: other
-// commands refuse a file that is missing or was never initialised.
+// commands refuse a file that is missing or was never initialised. With --api it refuses:
+// the commands that call it have no admin API route ("zone import needs --db ...").
 zones::Result<zones::Db> open_store(const Context& ctx, bool create);
 
 // "local:<unix user>": who the audit log says made a change from this CLI.
 std::string local_actor();
 
 // Prints "error: <where>: <message>" to stderr, one line per problem; returns kExitRefused.
+// An admin API error (where == kApiWhere) prints as "gslbadm: <error> (field: <field>)".
 int report(const zones::Error& error);
 
 // Prints `value` as indented JSON on stdout; returns kExitOk.

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "admin/config_plan.h"
+#include "admin/gslbadm/backend.h"
 #include "server/health_view.h"
 #include "zones/gslb_json.h"
 #include "zones/gslb_store.h"
@@ -65,133 +66,18 @@ std::string one_decimal(int64_t value, int64_t unit) {
   return std::to_string(value / unit) + "." + std::to_string(value % unit * 10 / unit);
 }
 
-// "pools[1].members[2].address" -> "member/us-east/192.0.2.300 address": the store names a
-// problem by its path in the desired state, which the operator never saw; name the object as
-// the command line and the audit log do. Paths that do not resolve are kept as they are.
-// Reads "[N]" at `at`, moving past it; false when it is not there.
-bool read_index(std::string_view text, size_t& at, size_t& index) {
-  if (at >= text.size() || text[at] != '[') return false;
-  const size_t close = text.find(']', at);
-  if (close == std::string_view::npos || close == at + 1) return false;
-  index = 0;
-  for (size_t k = at + 1; k < close; ++k) {
-    if (text[k] < '0' || text[k] > '9') return false;
-    index = index * 10 + static_cast<size_t>(text[k] - '0');
-  }
-  at = close + 1;
-  return true;
-}
-
-// "KIND[i]", "pools[i].members[j]", each optionally followed by ".rest".
-struct ParsedPath {
-  std::string kind;
-  size_t index = 0;
-  std::optional<size_t> member;
-  std::optional<std::string> rest;
-};
-
-std::optional<ParsedPath> parse_path(std::string_view path) {
-  ParsedPath p;
-  const size_t bracket = path.find('[');
-  if (bracket == std::string_view::npos) return std::nullopt;
-  p.kind = std::string(path.substr(0, bracket));
-  size_t at = bracket;
-  if (!read_index(path, at, p.index)) return std::nullopt;
-  constexpr std::string_view kMembers = ".members";
-  size_t j = 0;
-  if (p.kind == "pools" && path.substr(at).starts_with(kMembers)) {
-    size_t after = at + kMembers.size();
-    if (read_index(path, after, j)) {
-      p.member = j;
-      at = after;
-    }
-  }
-  if (at == path.size()) return p;
-  if (path[at] != '.' || at + 1 == path.size()) return std::nullopt;
-  p.rest = std::string(path.substr(at + 1));
-  return p;
-}
-
-std::string object_path(const std::string& path, const zones::GslbConfig& config) {
-  const auto m = parse_path(path);
-  if (!m) return path;
-  const size_t i = m->index;
-  std::string object;
-  auto name_in = [&](const auto& items, const char* prefix) {
-    if (i < items.size()) object = prefix + items[i].name;
-  };
-  if (m->kind == "monitors") name_in(config.monitors, "monitor/");
-  if (m->kind == "regions") name_in(config.regions, "region/");
-  if (m->kind == "services") name_in(config.services, "service/");
-  if (m->kind == "overrides" && i < config.overrides.size()) {
-    object = "override/" + config.overrides[i].network;
-  }
-  if (m->kind == "pools" && i < config.pools.size()) {
-    const zones::Pool& pool = config.pools[i];
-    object = "pool/" + pool.name;
-    if (m->member) {
-      const size_t j = *m->member;
-      object = j < pool.members.size() ? member_object(pool.name, pool.members[j].address) : "";
-    }
-  }
-  if (object.empty() || object.back() == '/') return path;
-  return m->rest ? object + " " + *m->rest : object;
-}
-
-int report_named(const zones::Error& error, const zones::GslbConfig& desired) {
-  std::istringstream lines(error.text());
-  for (std::string line; std::getline(lines, line);) {
-    const size_t colon = line.find(": ");
-    if (colon != std::string::npos) {
-      line = object_path(line.substr(0, colon), desired) + line.substr(colon);
-    }
-    std::cerr << "error: " << line << "\n";
-  }
-  return kExitRefused;
-}
-
 }  // namespace
 
 int edit_config(const Context& ctx, const Edit& edit) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::GslbStore store(*db);
-  // The edit runs inside the store's write transaction (GslbStore::edit), so a
-  // concurrent writer cannot be undone. Its own refusals ("not found") are
-  // reported as they are; the store's are renamed by object using the copy.
-  zones::GslbConfig desired;
-  bool edited = false;
-  auto plan = store.edit(
-      [&](zones::GslbConfig& config) -> zones::Result<void> {
-        if (auto r = edit(config); !r) return r;
-        desired = config;
-        edited = true;
-        return {};
-      },
-      {}, local_actor());
-  if (!plan) return edited ? report_named(plan.error(), desired) : report(plan.error());
+  auto plan = make_backend(ctx)->edit(edit);
+  if (!plan) return report(plan.error());
   if (ctx.json) return print_json(admin::plan_json(*plan, /*dry_run=*/false));
   print_plan(*plan);
   return kExitOk;
 }
 
 zones::Result<Stored> load_stored(const Context& ctx, bool with_health) {
-  auto db = open_store(ctx, false);
-  if (!db) return std::unexpected(db.error());
-  zones::GslbStore store(*db);
-  Stored stored;
-  auto config = store.load();
-  if (!config) return std::unexpected(config.error());
-  stored.config = std::move(*config);
-  if (with_health) {
-    auto health = store.health_since(0);
-    if (!health) return std::unexpected(health.error());
-    stored.health = std::move(*health);
-    auto vantages = store.vantages();
-    if (!vantages) return std::unexpected(vantages.error());
-    stored.vantages = std::move(*vantages);
-  }
-  return stored;
+  return make_backend(ctx)->load(with_health);
 }
 
 void on_run(CLI::App* cmd, Context& ctx, std::function<int()> run) {

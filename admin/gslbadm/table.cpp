@@ -2,6 +2,7 @@
 #include "admin/gslbadm/table.h"
 
 #include <algorithm>
+#include <ctime>
 
 namespace gslbadm {
 namespace {
@@ -38,6 +39,15 @@ void print_fields(std::ostream& out,
   for (const auto& [key, value] : fields) {
     out << key << std::string(width - key.size() + 2, ' ') << value << "\n";
   }
+}
+
+std::string utc_text(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
 }
 
 }  // namespace gslbadm

@@ -1,6 +1,7 @@
 // Human output of gslbadm: aligned columns, and "key  value" blocks.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -17,5 +18,8 @@ void print_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 // One "key  value" pair per line, keys aligned.
 void print_fields(std::ostream& out,
                   const std::vector<std::pair<std::string, std::string>>& fields);
+
+// A unix time in milliseconds as UTC, to the second: "2024-05-01T10:00:00Z".
+std::string utc_text(int64_t unix_ms);
 
 }  // namespace gslbadm

@@ -1,0 +1,287 @@
+// gslbd's admin API as gslbadm's backend (--api; see backend.h). GSLB objects are read
+// with the list routes and parsed by the config file parser, the command's Edit runs on
+// that copy, and each top-level object that differs afterwards is written back with
+// POST, PUT or DELETE: the API validates it whole, as the store does for --db, and audits
+// it under the token's name. Objects go in dependency order (monitors and regions before
+// the pools using them, deletes of users before what they use).
+#include <map>
+#include <optional>
+#include <string>
+
+#include "admin/config_file.h"
+#include "admin/gslbadm/backend.h"
+#include "zones/gslb_json.h"
+
+namespace gslbadm {
+namespace {
+
+using nlohmann::json;
+
+// A GSLB object kind: its list in the config file and the API, and where it lives.
+template <typename T>
+struct Kind {
+  const char* list;
+  std::vector<T> zones::GslbConfig::*items;
+};
+
+constexpr Kind<zones::Monitor> kMonitors{"monitors", &zones::GslbConfig::monitors};
+constexpr Kind<zones::Region> kRegions{"regions", &zones::GslbConfig::regions};
+constexpr Kind<zones::Pool> kPools{"pools", &zones::GslbConfig::pools};
+constexpr Kind<zones::Service> kServices{"services", &zones::GslbConfig::services};
+
+template <typename T>
+std::map<std::string, json> by_name(const std::vector<T>& items) {
+  std::map<std::string, json> out;
+  for (const T& item : items) out.emplace(item.name, zones::gslb_json(item));
+  return out;
+}
+
+std::map<std::string, json> by_network(const std::vector<zones::CidrOverride>& items) {
+  std::map<std::string, json> out;
+  for (const zones::CidrOverride& o : items) out.emplace(o.network, zones::gslb_json(o));
+  return out;
+}
+
+std::optional<int64_t> optional_int(const json& value) {
+  if (value.is_number()) return value.get<int64_t>();
+  return std::nullopt;
+}
+
+class ApiBackend final : public Backend {
+ public:
+  explicit ApiBackend(ApiClient& api) : api_(api) {}
+
+  zones::Result<Stored> load(bool with_health) override {
+    Stored stored;
+    auto config = fetch_config();
+    if (!config) return std::unexpected(config.error());
+    stored.config = std::move(*config);
+    if (with_health) {
+      if (auto health = fetch_health(stored); !health) return std::unexpected(health.error());
+    }
+    return stored;
+  }
+
+  zones::Result<zones::Plan> edit(const Edit& edit) override {
+    auto current = fetch_config();
+    if (!current) return std::unexpected(current.error());
+    zones::GslbConfig desired = *current;
+    if (auto edited = edit(desired); !edited) return std::unexpected(edited.error());
+    zones::normalise_gslb(desired);
+    zones::Plan plan = zones::plan_gslb(*current, desired);
+    if (plan.empty()) return plan;
+    if (auto written = write(*current, desired); !written) return std::unexpected(written.error());
+    return plan;
+  }
+
+  zones::Result<admin::ExplainResult> explain(const admin::ExplainRequest& request) override {
+    std::string path = "/v1/explain?name=" + escape(request.name) +
+                       "&type=" + escape(request.type) + "&client=" + escape(request.client);
+    if (request.ecs) path += "&ecs=" + escape(*request.ecs);
+    auto answer = api_.get(path);
+    if (!answer) return std::unexpected(answer.error());
+    return explain_result(*answer);
+  }
+
+  zones::Result<json> start_drill(const zones::DrillSpec& spec) override {
+    json body = {{"target", spec.target}, {"action", spec.action}, {"duration", spec.duration}};
+    if (!spec.note.empty()) body["note"] = spec.note;
+    if (spec.allow_total_outage) body["allow_total_outage"] = true;
+    if (spec.dry_run) body["dry_run"] = true;
+    return api_.call("POST", "/v1/drills", &body);
+  }
+
+  zones::Result<json> list_drills(int64_t limit) override {
+    return api_.get("/v1/drills?limit=" + std::to_string(limit));
+  }
+
+  zones::Result<json> get_drill(int64_t id) override {
+    return api_.get("/v1/drills/" + std::to_string(id));
+  }
+
+  zones::Result<json> abort_drill(int64_t id) override {
+    return api_.call("POST", "/v1/drills/" + std::to_string(id) + "/abort");
+  }
+
+  zones::Result<json> audit(int64_t limit) override {
+    return api_.get("/v1/audit?limit=" + std::to_string(limit));
+  }
+
+ private:
+  // The configuration as the store holds it: the four lists and the global overrides
+  // (a service's own overrides come with the service), parsed as one config document.
+  zones::Result<zones::GslbConfig> fetch_config() {
+    json doc = json::object();
+    for (const char* list : {kMonitors.list, kRegions.list, kPools.list, kServices.list}) {
+      auto items = api_.get(std::string("/v1/") + list);
+      if (!items) return std::unexpected(items.error());
+      doc[list] = std::move(*items);
+    }
+    auto overrides = api_.get("/v1/overrides");
+    if (!overrides) return std::unexpected(overrides.error());
+    json global = json::array();
+    for (json o : *overrides) {
+      if (!o.value("service", json()).is_null()) continue;
+      o.erase("service");
+      global.push_back(std::move(o));
+    }
+    if (!global.empty()) doc["overrides"] = std::move(global);
+    auto parsed = admin::parse_config(doc.dump(), admin::ConfigFormat::kJson, "", "admin API");
+    if (!parsed) {
+      return zones::fail(
+          zones::ErrorCode::kInternal, kApiWhere,
+          "cannot read the configuration the admin API sent: " + parsed.error().text());
+    }
+    return std::move(parsed->gslb);
+  }
+
+  // GET /v1/health back into the rows and heartbeats it was made of, so that the reading
+  // commands judge health (age, staleness, quorum) by the same code as with --db.
+  zones::Result<void> fetch_health(Stored& stored) {
+    auto report = api_.get("/v1/health");
+    if (!report) return std::unexpected(report.error());
+    for (const json& member : report->value("members", json::array())) {
+      for (const json& v : member.value("vantages", json::array())) {
+        zones::HealthRow row;
+        row.pool = member.value("pool", "");
+        row.address = member.value("address", "");
+        row.vantage = v.value("vantage", "");
+        row.state =
+            zones::parse_health_state(v.value("state", "")).value_or(zones::HealthState::kUnknown);
+        row.rtt_us = optional_int(v.value("rtt_us", json()));
+        row.rtt_ewma_us = optional_int(v.value("rtt_ewma_us", json()));
+        if (v.value("load", json()).is_number()) row.load = v["load"].get<double>();
+        row.checked_at_ms = v.value("checked_at_ms", int64_t{0});
+        row.changed_at_ms = v.value("changed_at_ms", int64_t{0});
+        row.reason = v.value("reason", "");
+        stored.health.push_back(std::move(row));
+      }
+    }
+    for (const json& v : report->value("vantages", json::array())) {
+      stored.vantages.push_back({v.value("name", ""), v.value("seen_at_ms", int64_t{0}),
+                                 v.value("started_at_ms", int64_t{0}), v.value("version", "")});
+    }
+    return {};
+  }
+
+  zones::Result<void> send(const std::string& method, const std::string& path,
+                           const json* body = nullptr) {
+    auto answer = api_.call(method, path, body);
+    if (!answer) return std::unexpected(answer.error());
+    return {};
+  }
+
+  // POST what is new, PUT what differs (whole: a pool with its members).
+  template <typename T>
+  zones::Result<void> upsert(const Kind<T>& kind, const zones::GslbConfig& current,
+                             const zones::GslbConfig& desired) {
+    const auto before = by_name(current.*kind.items);
+    const std::string all = std::string("/v1/") + kind.list;
+    for (const auto& [name, object] : by_name(desired.*kind.items)) {
+      const auto was = before.find(name);
+      if (was != before.end() && was->second == object) continue;
+      auto sent = was == before.end() ? send("POST", all, &object)
+                                      : send("PUT", all + "/" + escape(name), &object);
+      if (!sent) return sent;
+    }
+    return {};
+  }
+
+  template <typename T>
+  zones::Result<void> remove(const Kind<T>& kind, const zones::GslbConfig& current,
+                             const zones::GslbConfig& desired) {
+    const auto after = by_name(desired.*kind.items);
+    for (const auto& [name, object] : by_name(current.*kind.items)) {
+      if (after.contains(name)) continue;
+      if (auto sent = send("DELETE", std::string("/v1/") + kind.list + "/" + escape(name)); !sent)
+        return sent;
+    }
+    return {};
+  }
+
+  // Overrides have no PUT: a changed one is deleted and added again. The network stays
+  // unescaped: the route takes the rest of the path ("10.0.0.0/8").
+  zones::Result<void> write_overrides(const zones::GslbConfig& current,
+                                      const zones::GslbConfig& desired) {
+    const auto before = by_network(current.overrides), after = by_network(desired.overrides);
+    for (const auto& [network, object] : before) {
+      const auto now = after.find(network);
+      if (now != after.end() && now->second == object) continue;
+      if (auto sent = send("DELETE", "/v1/overrides/" + network); !sent) return sent;
+    }
+    for (const auto& [network, object] : after) {
+      const auto was = before.find(network);
+      if (was != before.end() && was->second == object) continue;
+      if (auto sent = send("POST", "/v1/overrides", &object); !sent) return sent;
+    }
+    return {};
+  }
+
+  zones::Result<void> write(const zones::GslbConfig& current, const zones::GslbConfig& desired) {
+    for (auto step : {
+             std::function([&] { return upsert(kMonitors, current, desired); }),
+             std::function([&] { return upsert(kRegions, current, desired); }),
+             std::function([&] { return upsert(kPools, current, desired); }),
+             std::function([&] { return upsert(kServices, current, desired); }),
+             std::function([&] { return write_overrides(current, desired); }),
+             std::function([&] { return remove(kServices, current, desired); }),
+             std::function([&] { return remove(kPools, current, desired); }),
+             std::function([&] { return remove(kRegions, current, desired); }),
+             std::function([&] { return remove(kMonitors, current, desired); }),
+         }) {
+      if (auto done = step(); !done) return done;
+    }
+    return {};
+  }
+
+  static std::vector<std::string> strings(const json& j, const char* key) {
+    std::vector<std::string> out;
+    for (const json& s : j.value(key, json::array())) out.push_back(s.get<std::string>());
+    return out;
+  }
+
+  // admin::explain_json read back, for admin::explain_text.
+  static admin::ExplainResult explain_result(const json& j) {
+    admin::ExplainResult r;
+    r.question = j.value("question", "");
+    r.rcode = j.value("rcode", "");
+    r.authoritative = j.value("authoritative", false);
+    r.answer = strings(j, "answer");
+    r.authority = strings(j, "authority");
+    if (j.contains("ecs_scope")) r.ecs_scope = j["ecs_scope"].get<int>();
+    r.ttl = j.value("ttl", 0u);
+    r.service = j.value("service", "");
+    r.policy = j.value("policy", "");
+    const json trace = j.value("trace", json::object());
+    r.trace.location = trace.value("location", "");
+    r.trace.location_source = trace.value("location_source", "");
+    r.trace.members = strings(trace, "members");
+    r.trace.rule = trace.value("rule", "");
+    r.trace.notes = strings(trace, "notes");
+    for (const json& p : trace.value("pools", json::array())) {
+      server::TracePool pool;
+      pool.pool = p.value("pool", "");
+      pool.region = p.value("region", "");
+      pool.state = p.value("state", "");
+      pool.weight = p.value("weight", 0u);
+      pool.priority = p.value("priority", 0);
+      pool.chosen = p.value("chosen", false);
+      pool.distance_km = p.value("distance_km", -1.0);
+      pool.bias_km = p.value("bias_km", 0.0);
+      pool.latency_ms = p.value("latency_ms", -1.0);
+      pool.load = p.value("load", -1.0);
+      r.trace.pools.push_back(std::move(pool));
+    }
+    return r;
+  }
+
+  ApiClient& api_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_api_backend(ApiClient& api) {
+  return std::make_unique<ApiBackend>(api);
+}
+
+}  // namespace gslbadm
