@@ -1,5 +1,5 @@
 // How an apply plan (zones::Plan) is shown: one line per change, a summary, and the same as
-// JSON. Shared by `gslbadm apply` and (later) the admin API.
+// JSON. Shared by `gslbadm apply` and the admin API.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,6 @@
 // Zones and their static records, through zones::Store (validated, serial bumped, audited as
-// the request's actor), as `gslbadm zone` and `gslbadm record` do.
+// the request's actor), as `gslbadm zone` and `gslbadm record` do; a zone's file in (PUT, as
+// `zone import`) and out (GET .../file, as `zone export`).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -172,6 +173,41 @@ ApiResponse delete_zone(const ApiContext& context, const ApiRequest& request) {
   return json_response(200, {{"deleted", "zone/" + name}});
 }
 
+// {"content": zone file text}: creates the zone or replaces its SOA and records, as `gslbadm
+// zone import` does (POST refuses a zone that exists). The path names the zone, the $ORIGIN.
+ApiResponse put_zone(const ApiContext& context, const ApiRequest& request) {
+  auto body = parse_body(request);
+  if (!body) return error_response(body.error());
+  for (const auto& [key, value] : body->items()) {
+    if (key != "content") return error_response(400, "unknown key", key);
+  }
+  if (!body->contains("content") || !(*body)["content"].is_string())
+    return error_response(400, "required, a string: the zone file's text", "content");
+  const std::string name = param(request, "zone");
+  auto content = zones::parse_zone_text((*body)["content"].get<std::string>(), "content", name);
+  if (!content) return store_refusal(content.error());
+  auto db = open_db(context);
+  if (!db) return error_response(db.error());
+  zones::Store store(*db);
+  const bool existed = store.get_zone(content->info.name).has_value();
+  auto replaced = store.replace_zone(*content, request.actor);
+  if (!replaced) return store_refusal(replaced.error());
+  written(context);
+  return get_zone(context, replaced->name, existed ? 200 : 201);
+}
+
+// The zone as a zone file, as `gslbadm zone export` writes it.
+ApiResponse zone_file(const ApiContext& context, const ApiRequest& request) {
+  auto db = open_db(context);
+  if (!db) return error_response(db.error());
+  auto zone = zones::Store(*db).load_zone(param(request, "zone"));
+  if (!zone) return store_refusal(zone.error());
+  ApiResponse response;
+  response.raw = zones::format_zone(*zone);
+  response.content_type = "text/dns";
+  return response;
+}
+
 std::optional<std::string_view> given(const std::string& value) {
   if (value.empty()) return std::nullopt;
   return value;
@@ -235,8 +271,11 @@ std::vector<Route> zone_routes(const ApiContext& context) {
       {"POST", "/v1/zones", true, [=](const ApiRequest& r) { return post_zone(context, r); }},
       {"GET", "/v1/zones/{zone}", false,
        [=](const ApiRequest& r) { return get_zone(context, param(r, "zone"), 200); }},
+      {"PUT", "/v1/zones/{zone}", true, [=](const ApiRequest& r) { return put_zone(context, r); }},
       {"DELETE", "/v1/zones/{zone}", true,
        [=](const ApiRequest& r) { return delete_zone(context, r); }},
+      {"GET", "/v1/zones/{zone}/file", false,
+       [=](const ApiRequest& r) { return zone_file(context, r); }},
       {"GET", records, false, [=](const ApiRequest& r) { return list_records(context, r); }},
       {"POST", records, true, [=](const ApiRequest& r) { return add_record(context, r); }},
       {"DELETE", records, true, [=](const ApiRequest& r) { return delete_records(context, r); }},

@@ -3,14 +3,20 @@
 // that copy, and each top-level object that differs afterwards is written back with
 // POST, PUT or DELETE: the API validates it whole, as the store does for --db, and audits
 // it under the token's name. Objects go in dependency order (monitors and regions before
-// the pools using them, deletes of users before what they use).
+// the pools using them, deletes of users before what they use). Zones, records, apply and
+// export map one to one onto their routes.
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "admin/config_file.h"
+#include "admin/config_tree.h"
 #include "admin/gslbadm/backend.h"
 #include "zones/gslb_json.h"
+#include "zones/zonefile.h"
 
 namespace gslbadm {
 namespace {
@@ -45,6 +51,59 @@ std::map<std::string, json> by_network(const std::vector<zones::CidrOverride>& i
 std::optional<int64_t> optional_int(const json& value) {
   if (value.is_number()) return value.get<int64_t>();
   return std::nullopt;
+}
+
+std::string text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The document as POST /v1/apply takes it. gslbd reads no files for its callers, so zones
+// given by `file:` are inlined as `content` and the document goes as JSON (whose lines the
+// store's refusals then name); any other document goes as it was written.
+ConfigSource inlined(const ConfigSource& source) {
+  admin::ConfigTree tree = source.format == admin::ConfigFormat::kJson
+                               ? admin::read_json_tree(source.text, source.name)
+                               : admin::read_yaml_tree(source.text, source.name);
+  if (!tree.root.is_object() || !tree.root.contains("zones") || !tree.root["zones"].is_array())
+    return source;
+  bool changed = false;
+  for (json& zone : tree.root["zones"]) {
+    if (!zone.is_object() || !zone.contains("file")) continue;
+    std::filesystem::path path = zone["file"].get<std::string>();
+    if (path.is_relative() && !source.base_dir.empty()) path = source.base_dir / path;
+    zone["content"] = text_file(path);
+    zone.erase("file");
+    changed = true;
+  }
+  if (!changed) return source;
+  return {tree.root.dump(2) + "\n", admin::ConfigFormat::kJson, source.name, ""};
+}
+
+zones::ChangeKind change_kind(const std::string& action) {
+  if (action == "change") return zones::ChangeKind::kChange;
+  if (action == "delete") return zones::ChangeKind::kDelete;
+  return zones::ChangeKind::kCreate;
+}
+
+// An object of the plan as the store keeps it: JSON text, "" for none.
+std::string object_text(const json& value) {
+  if (value.is_null()) return "";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// admin::plan_json read back, for admin::format_plan and plan_json again.
+zones::Plan plan_from_json(const json& j) {
+  zones::Plan plan;
+  for (const json& c : j.value("changes", json::array())) {
+    plan.changes.push_back({change_kind(c.value("action", "")), c.value("object", ""),
+                            c.value("fields", std::vector<std::string>{}),
+                            object_text(c.value("before", json())),
+                            object_text(c.value("after", json()))});
+  }
+  return plan;
 }
 
 class ApiBackend final : public Backend {
@@ -107,7 +166,109 @@ class ApiBackend final : public Backend {
     return api_.get("/v1/audit?limit=" + std::to_string(limit));
   }
 
+  zones::Result<json> create_zone(const ZoneSpec& z) override {
+    json body = {{"name", z.name},
+                 {"ns", z.ns},
+                 {"ttl", z.ttl},
+                 {"soa_ttl", z.soa_ttl},
+                 {"refresh", z.soa.refresh},
+                 {"retry", z.soa.retry},
+                 {"expire", z.soa.expire},
+                 {"minimum", z.soa.minimum}};
+    if (!z.soa.mname.empty()) body["mname"] = z.soa.mname;
+    if (!z.soa.rname.empty()) body["rname"] = z.soa.rname;
+    return api_.call("POST", "/v1/zones", &body);
+  }
+
+  // Parsed here first, for the zone's name and the same messages as --db; PUT creates or
+  // replaces it (POST would refuse a zone that exists).
+  zones::Result<json> import_zone(const std::string& path, const std::string& origin) override {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return zones::fail(zones::ErrorCode::kIo, path, "cannot open the zone file");
+    const std::string text = text_file(path);
+    std::optional<std::string_view> apex;
+    if (!origin.empty()) apex = origin;
+    auto zone = zones::parse_zone_text(text, path, apex);
+    if (!zone) return std::unexpected(zone.error());
+    const json body = {{"content", text}};
+    return api_.call("PUT", "/v1/zones/" + escape(zone->info.name), &body);
+  }
+
+  zones::Result<json> list_zones() override { return api_.get("/v1/zones"); }
+
+  zones::Result<json> get_zone(const std::string& name) override {
+    return api_.get("/v1/zones/" + escape(name));
+  }
+
+  // The zone is read first for its name as stored ("Example.COM" deletes example.com.).
+  zones::Result<std::string> delete_zone(const std::string& name) override {
+    auto zone = get_zone(name);
+    if (!zone) return std::unexpected(zone.error());
+    const std::string apex = zone->value("name", name);
+    if (auto gone = api_.call("DELETE", "/v1/zones/" + escape(apex)); !gone)
+      return std::unexpected(gone.error());
+    return apex;
+  }
+
+  zones::Result<std::string> zone_file(const std::string& name) override {
+    return api_.call_text("GET", "/v1/zones/" + escape(name) + "/file");
+  }
+
+  zones::Result<json> list_records(const RecordSpec& f) override {
+    std::string query;
+    if (!f.owner.empty()) query += "&owner=" + escape(f.owner);
+    if (!f.type.empty()) query += "&type=" + escape(f.type);
+    if (!query.empty()) query[0] = '?';
+    return api_.get(records_path(f.zone) + query);
+  }
+
+  zones::Result<json> add_record(const RecordSpec& r) override {
+    json body = {{"owner", r.owner}, {"type", r.type}, {"rdata", r.rdata}};
+    if (r.ttl) body["ttl"] = *r.ttl;
+    return api_.call("POST", records_path(r.zone), &body);
+  }
+
+  zones::Result<int64_t> delete_records(const RecordSpec& r) override {
+    std::string path =
+        records_path(r.zone) + "?owner=" + escape(r.owner) + "&type=" + escape(r.type);
+    if (!r.rdata.empty()) path += "&rdata=" + escape(r.rdata);
+    auto deleted = api_.call("DELETE", path);
+    if (!deleted) return std::unexpected(deleted.error());
+    return deleted->value("deleted", int64_t{0});
+  }
+
+  // Parsed here first: a bad file gets the same messages as with --db, without a request.
+  zones::Result<zones::Plan> apply(const ConfigSource& source,
+                                   const zones::ApplyOptions& options) override {
+    auto config = admin::parse_config(source.text, source.format, source.base_dir, source.name);
+    if (!config) return std::unexpected(config.error());
+    const ConfigSource sent = inlined(source);
+    const bool json_format = sent.format == admin::ConfigFormat::kJson;
+    const std::string path =
+        std::string("/v1/apply?dry_run=") + (options.dry_run ? "true" : "false") +
+        "&prune=" + (options.prune ? "true" : "false") +
+        "&format=" + (json_format ? "json" : "yaml") + "&name=" + escape(sent.name);
+    auto answer =
+        api_.call_text("POST", path, &sent.text, json_format ? "application/json" : "text/yaml");
+    if (!answer) return std::unexpected(answer.error());
+    const json plan = json::parse(*answer, nullptr, false);
+    if (!plan.is_object())
+      return zones::fail(zones::ErrorCode::kInternal, kApiWhere,
+                         "the admin API sent no plan for POST /v1/apply");
+    return plan_from_json(plan);
+  }
+
+  zones::Result<std::string> export_config(admin::ConfigFormat format) override {
+    const bool json_format = format == admin::ConfigFormat::kJson;
+    return api_.call_text("GET",
+                          std::string("/v1/export?format=") + (json_format ? "json" : "yaml"));
+  }
+
  private:
+  static std::string records_path(const std::string& zone) {
+    return "/v1/zones/" + escape(zone) + "/records";
+  }
+
   // The configuration as the store holds it: the four lists and the global overrides
   // (a service's own overrides come with the service), parsed as one config document.
   zones::Result<zones::GslbConfig> fetch_config() {

@@ -66,19 +66,20 @@ ApiClient::ApiClient(ApiClientSettings settings)
 
 ApiClient::~ApiClient() = default;
 
-zones::Result<nlohmann::json> ApiClient::call(const std::string& method, const std::string& path,
-                                              const nlohmann::json* body) {
+zones::Result<std::string> ApiClient::call_text(const std::string& method, const std::string& path,
+                                                const std::string* body,
+                                                const std::string& content_type) {
   CURL* h = curl_->handle;
   if (h == nullptr) return std::unexpected(api_error(zones::ErrorCode::kInternal, "curl init"));
   curl_easy_reset(h);
   const std::string url = settings_.url + path;
-  const std::string payload = body != nullptr ? body->dump() : "";
+  const std::string payload = body != nullptr ? *body : "";
   std::string answer;
   char problem[CURL_ERROR_SIZE] = "";
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, ("Authorization: Bearer " + settings_.token).c_str());
-  headers = curl_slist_append(headers, "Accept: application/json");
-  if (body != nullptr) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (body != nullptr)
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -105,8 +106,16 @@ zones::Result<nlohmann::json> ApiClient::call(const std::string& method, const s
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status > 299) return std::unexpected(status_error(status, answer));
-  if (answer.empty()) return nlohmann::json();
-  auto parsed = nlohmann::json::parse(answer, nullptr, false);
+  return answer;
+}
+
+zones::Result<nlohmann::json> ApiClient::call(const std::string& method, const std::string& path,
+                                              const nlohmann::json* body) {
+  const std::string payload = body != nullptr ? body->dump() : "";
+  auto answer = call_text(method, path, body != nullptr ? &payload : nullptr, "application/json");
+  if (!answer) return std::unexpected(answer.error());
+  if (answer->empty()) return nlohmann::json();
+  auto parsed = nlohmann::json::parse(*answer, nullptr, false);
   if (parsed.is_discarded())
     return std::unexpected(api_error(
         zones::ErrorCode::kInternal,

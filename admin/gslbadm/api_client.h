@@ -36,6 +36,11 @@ class ApiClient {
   zones::Result<nlohmann::json> call(const std::string& method, const std::string& path,
                                      const nlohmann::json* body = nullptr);
   zones::Result<nlohmann::json> get(const std::string& path) { return call("GET", path); }
+  // The same for text: `body` sent as `content_type` (no body when null) and the 2xx answer's
+  // body returned as it is (config files and zone files in and out).
+  zones::Result<std::string> call_text(const std::string& method, const std::string& path,
+                                       const std::string* body = nullptr,
+                                       const std::string& content_type = "text/plain");
 
   const std::string& url() const { return settings_.url; }
 

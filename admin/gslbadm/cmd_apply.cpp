@@ -1,12 +1,16 @@
-// gslbadm apply -f FILE: make the store look like a declarative config file (docs/config.md).
+// gslbadm apply -f FILE: make the store look like a declarative config file (docs/config.md),
+// directly or through the admin API (POST /v1/apply).
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <sstream>
 
 #include "admin/config_file.h"
 #include "admin/config_plan.h"
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
-#include "zones/gslb_store.h"
 
 namespace gslbadm {
 namespace {
@@ -18,24 +22,30 @@ struct ApplyFlags {
   bool prune = false;
 };
 
-zones::Result<admin::ConfigFile> read_config(const ApplyFlags& f) {
+// The document's text, format and name, as admin::read_config_file would read them.
+zones::Result<ConfigSource> read_source(const ApplyFlags& f) {
   admin::ConfigFormat format = admin::ConfigFormat::kAuto;
   if (!f.format.empty()) format = admin::parse_format(f.format).value_or(format);
-  if (f.file != "-") return admin::read_config_file(f.file, format);
-  std::string text(std::istreambuf_iterator<char>(std::cin), {});
-  if (format == admin::ConfigFormat::kAuto) format = admin::ConfigFormat::kYaml;
-  return admin::parse_config(text, format, "", "<stdin>");
+  if (f.file == "-") {
+    std::string text(std::istreambuf_iterator<char>(std::cin), {});
+    if (format == admin::ConfigFormat::kAuto) format = admin::ConfigFormat::kYaml;
+    return ConfigSource{std::move(text), format, "<stdin>", ""};
+  }
+  std::ifstream in(f.file, std::ios::binary);
+  if (!in) return zones::fail(zones::ErrorCode::kIo, f.file, "cannot read the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (format == admin::ConfigFormat::kAuto) format = admin::format_for_name(f.file);
+  return ConfigSource{text.str(), format, f.file,
+                      std::filesystem::path(f.file).parent_path().string()};
 }
 
 int run_apply(const Context& ctx, const ApplyFlags& f) {
-  auto config = read_config(f);
-  if (!config) return report(config.error());
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::GslbStore store(*db);
+  auto source = read_source(f);
+  if (!source) return report(source.error());
   const zones::ApplyOptions options{.prune = f.prune, .dry_run = f.dry_run};
-  auto plan = store.apply(config->gslb, options, local_actor(), config->zones);
-  if (!plan) return report(admin::locate_in_file(plan.error(), *config));
+  auto plan = make_backend(ctx)->apply(*source, options);
+  if (!plan) return report(plan.error());
   if (ctx.json) return print_json(admin::plan_json(*plan, f.dry_run));
   std::cout << admin::format_plan(*plan);
   if (!plan->empty()) std::cout << (f.dry_run ? "dry run: nothing written\n" : "applied\n");

@@ -1,12 +1,12 @@
-// gslbadm export: the whole store as a config file that `gslbadm apply -f` reads back.
+// gslbadm export: the whole store as a config file that `gslbadm apply -f` reads back, from the
+// store or through the admin API (GET /v1/export).
 #include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "admin/config_file.h"
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
-#include "zones/gslb_store.h"
-#include "zones/store.h"
 
 namespace gslbadm {
 namespace {
@@ -24,19 +24,14 @@ admin::ConfigFormat export_format(const Context& ctx, const ExportFlags& f) {
 }
 
 int run_export(const Context& ctx, const ExportFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  auto gslb = zones::GslbStore(*db).load();
-  if (!gslb) return report(gslb.error());
-  auto zones = zones::Store(*db).load_zones();
-  if (!zones) return report(zones.error());
-  const std::string text = admin::emit_config(*gslb, *zones, export_format(ctx, f));
+  auto text = make_backend(ctx)->export_config(export_format(ctx, f));
+  if (!text) return report(text.error());
   if (f.output.empty() || f.output == "-") {
-    std::cout << text;
+    std::cout << *text;
     return kExitOk;
   }
   std::ofstream out(f.output, std::ios::binary | std::ios::trunc);
-  out << text;
+  out << *text;
   out.close();
   if (!out) return report({zones::ErrorCode::kIo, f.output, "cannot write the config file"});
   return kExitOk;

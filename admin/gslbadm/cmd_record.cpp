@@ -1,13 +1,11 @@
-// gslbadm record add|list|delete: static records of a zone.
+// gslbadm record add|list|delete: static records of a zone, on the store or through the admin
+// API (backend.h).
 #include <iostream>
 #include <memory>
-#include <optional>
 
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
 #include "admin/gslbadm/table.h"
-#include "zones/json.h"
-#include "zones/records.h"
-#include "zones/store.h"
 #include "zones/validate.h"
 
 namespace gslbadm {
@@ -29,49 +27,47 @@ std::string joined(const std::vector<std::string>& words) {
   return text;
 }
 
-std::optional<std::string_view> given(const std::string& flag) {
-  if (flag.empty()) return std::nullopt;
-  return flag;
+RecordSpec spec_of(const std::string& zone, const std::string& owner, const std::string& type,
+                   const std::string& rdata = "") {
+  RecordSpec spec;
+  spec.zone = zone;
+  spec.owner = owner;
+  spec.type = type;
+  spec.rdata = rdata;
+  return spec;
 }
 
 int run_add(const Context& ctx, const RecordFlags& f) {
-  std::optional<int64_t> ttl;
+  RecordSpec spec = spec_of(f.zone, f.owner, f.type, joined(f.rdata));
   if (!f.ttl.empty()) {
     auto parsed = zones::parse_ttl(f.ttl, "record.ttl");
     if (!parsed) return report(parsed.error());
-    ttl = *parsed;
+    spec.ttl = *parsed;
   }
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  auto record = store.add_record(f.zone, f.owner, f.type, ttl, joined(f.rdata), local_actor());
+  auto record = make_backend(ctx)->add_record(spec);
   if (!record) return report(record.error());
-  if (ctx.json) return print_json(zones::record_json(*record));
-  std::cout << "added " << record->owner << " " << record->ttl << " "
-            << zones::type_name(record->type) << " " << record->rdata_text << "\n";
+  if (ctx.json) return print_json(*record);
+  std::cout << "added " << record->value("owner", "") << " " << (*record)["ttl"].dump() << " "
+            << record->value("type", "") << " " << record->value("rdata", "") << "\n";
   return kExitOk;
 }
 
 int run_list(const Context& ctx, const ListFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  auto records = zones::Store(*db).list_records(f.zone, given(f.owner), given(f.type));
+  auto records = make_backend(ctx)->list_records(spec_of(f.zone, f.owner, f.type));
   if (!records) return report(records.error());
-  if (ctx.json) return print_json(zones::records_json(*records));
+  if (ctx.json) return print_json(*records);
   std::vector<Row> rows;
-  for (const auto& r : *records) {
-    rows.push_back({r.owner, std::to_string(r.ttl), zones::type_name(r.type), r.rdata_text});
+  for (const nlohmann::json& r : *records) {
+    rows.push_back(
+        {r.value("owner", ""), r["ttl"].dump(), r.value("type", ""), r.value("rdata", "")});
   }
   print_table(std::cout, {"OWNER", "TTL", "TYPE", "RDATA"}, rows);
   return kExitOk;
 }
 
 int run_delete(const Context& ctx, const RecordFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  std::string rdata = joined(f.rdata);
-  auto deleted = store.delete_records(f.zone, f.owner, f.type, given(rdata), local_actor());
+  auto deleted =
+      make_backend(ctx)->delete_records(spec_of(f.zone, f.owner, f.type, joined(f.rdata)));
   if (!deleted) return report(deleted.error());
   if (ctx.json) return print_json({{"deleted", *deleted}});
   std::cout << "deleted " << *deleted << (*deleted == 1 ? " record\n" : " records\n");

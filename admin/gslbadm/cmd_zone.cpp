@@ -1,11 +1,11 @@
-// gslbadm zone add|list|show|delete (import and export are in cmd_zone_file.cpp).
+// gslbadm zone add|list|show|delete (import and export are in cmd_zone_file.cpp), on the
+// store or through the admin API (backend.h).
 #include <iostream>
 #include <memory>
 
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
 #include "admin/gslbadm/table.h"
-#include "zones/json.h"
-#include "zones/store.h"
 #include "zones/validate.h"
 
 namespace gslbadm {
@@ -20,99 +20,84 @@ struct ZoneAddFlags {
 };
 
 // Every numeric flag is checked before anything is written, and all problems are shown.
-zones::Result<zones::SoaFields> soa_from(const ZoneAddFlags& f, uint32_t& ttl, uint32_t& soa_ttl) {
+zones::Result<ZoneSpec> spec_from(const ZoneAddFlags& f) {
   std::vector<zones::Error> errors;
   auto number = [&errors](const std::string& text, const char* flag) -> uint32_t {
     auto value = zones::parse_ttl(text, flag);
     zones::collect(value, errors);
     return value.value_or(0);
   };
-  ttl = number(f.ttl, "--ttl");
-  soa_ttl = number(f.soa_ttl, "--soa-ttl");
-  zones::SoaFields soa;
-  soa.mname = f.mname;
-  soa.rname = f.rname;
-  soa.refresh = number(f.refresh, "--refresh");
-  soa.retry = number(f.retry, "--retry");
-  soa.expire = number(f.expire, "--expire");
-  soa.minimum = number(f.minimum, "--minimum");
+  ZoneSpec zone;
+  zone.name = f.name;
+  zone.ns = f.ns;
+  zone.ttl = number(f.ttl, "--ttl");
+  zone.soa_ttl = number(f.soa_ttl, "--soa-ttl");
+  zone.soa.mname = f.mname;
+  zone.soa.rname = f.rname;
+  zone.soa.refresh = number(f.refresh, "--refresh");
+  zone.soa.retry = number(f.retry, "--retry");
+  zone.soa.expire = number(f.expire, "--expire");
+  zone.soa.minimum = number(f.minimum, "--minimum");
   if (!errors.empty()) return std::unexpected(zones::join_errors(errors));
-  return soa;
+  return zone;
+}
+
+// The SOA serial of a zone as GET /v1/zones/{zone} shows it.
+std::string serial_of(const nlohmann::json& zone) {
+  return std::to_string(zone["soa"].value("serial", uint32_t{0}));
 }
 
 int run_zone_add(const Context& ctx, const ZoneAddFlags& f) {
-  uint32_t ttl = 0, soa_ttl = 0;
-  auto soa = soa_from(f, ttl, soa_ttl);
-  if (!soa) return report(soa.error());
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  auto zone = store.create_zone(f.name, *soa, soa_ttl, ttl, f.ns, local_actor());
+  auto spec = spec_from(f);
+  if (!spec) return report(spec.error());
+  auto zone = make_backend(ctx)->create_zone(*spec);
   if (!zone) return report(zone.error());
-  if (ctx.json) return print_json(zones::zone_json(*zone));
-  std::cout << "created zone " << zone->name << " (serial " << zone->soa.serial << ")\n";
+  // `zone add --json` has always printed the zone alone: a new zone's only records are its NS.
+  zone->erase("record_count");
+  if (ctx.json) return print_json(*zone);
+  std::cout << "created zone " << zone->value("name", "") << " (serial " << serial_of(*zone)
+            << ")\n";
   return kExitOk;
 }
 
 int run_zone_list(const Context& ctx) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  auto zones = zones::Store(*db).list_zones();
+  auto zones = make_backend(ctx)->list_zones();
   if (!zones) return report(zones.error());
-  if (ctx.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& z : *zones) {
-      list.push_back(zones::zone_json(z.info));
-      list.back()["record_count"] = z.record_count;
-    }
-    return print_json(list);
-  }
+  if (ctx.json) return print_json(*zones);
   std::vector<Row> rows;
-  for (const auto& z : *zones) {
-    rows.push_back({z.info.name, std::to_string(z.info.soa.serial), std::to_string(z.record_count),
-                    std::to_string(z.info.default_ttl)});
+  for (const nlohmann::json& z : *zones) {
+    rows.push_back(
+        {z.value("name", ""), serial_of(z), z["record_count"].dump(), z["default_ttl"].dump()});
   }
   print_table(std::cout, {"ZONE", "SERIAL", "RECORDS", "DEFAULT_TTL"}, rows);
   return kExitOk;
 }
 
 int run_zone_show(const Context& ctx, const std::string& name) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  auto zone = store.get_zone(name);
+  auto zone = make_backend(ctx)->get_zone(name);
   if (!zone) return report(zone.error());
-  auto count = store.count_records(name);
-  if (!count) return report(count.error());
-  if (ctx.json) {
-    nlohmann::json j = zones::zone_json(*zone);
-    j["record_count"] = *count;
-    return print_json(j);
-  }
-  const zones::SoaFields& soa = zone->soa;
-  print_fields(std::cout, {{"zone", zone->name},
-                           {"serial", std::to_string(soa.serial)},
-                           {"mname", soa.mname},
-                           {"rname", soa.rname},
-                           {"refresh", std::to_string(soa.refresh)},
-                           {"retry", std::to_string(soa.retry)},
-                           {"expire", std::to_string(soa.expire)},
-                           {"minimum", std::to_string(soa.minimum)},
-                           {"soa_ttl", std::to_string(zone->soa_ttl)},
-                           {"default_ttl", std::to_string(zone->default_ttl)},
-                           {"records", std::to_string(*count)}});
+  if (ctx.json) return print_json(*zone);
+  const nlohmann::json& soa = (*zone)["soa"];
+  const auto number = [](const nlohmann::json& j, const char* key) { return j[key].dump(); };
+  print_fields(std::cout, {{"zone", zone->value("name", "")},
+                           {"serial", number(soa, "serial")},
+                           {"mname", soa.value("mname", "")},
+                           {"rname", soa.value("rname", "")},
+                           {"refresh", number(soa, "refresh")},
+                           {"retry", number(soa, "retry")},
+                           {"expire", number(soa, "expire")},
+                           {"minimum", number(soa, "minimum")},
+                           {"soa_ttl", number(*zone, "soa_ttl")},
+                           {"default_ttl", number(*zone, "default_ttl")},
+                           {"records", number(*zone, "record_count")}});
   return kExitOk;
 }
 
 int run_zone_delete(const Context& ctx, const std::string& name) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  auto zone = store.get_zone(name);
-  if (!zone) return report(zone.error());
-  if (auto ok = store.delete_zone(name, local_actor()); !ok) return report(ok.error());
-  if (ctx.json) return print_json({{"deleted", zone->name}});
-  std::cout << "deleted zone " << zone->name << "\n";
+  auto deleted = make_backend(ctx)->delete_zone(name);
+  if (!deleted) return report(deleted.error());
+  if (ctx.json) return print_json({{"deleted", *deleted}});
+  std::cout << "deleted zone " << *deleted << "\n";
   return kExitOk;
 }
 

@@ -1,13 +1,11 @@
-// gslbadm zone import|export: zone files in and out of the store.
+// gslbadm zone import|export: zone files in and out of the store, directly or through the
+// admin API (backend.h).
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 
+#include "admin/gslbadm/backend.h"
 #include "admin/gslbadm/commands.h"
-#include "zones/json.h"
-#include "zones/store.h"
-#include "zones/zonefile.h"
 
 namespace gslbadm {
 namespace {
@@ -23,22 +21,11 @@ struct ExportFlags {
 };
 
 int run_import(const Context& ctx, const ImportFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  std::optional<std::string_view> origin;
-  if (!f.origin.empty()) origin = f.origin;
-  auto zone = zones::import_zone_file(store, f.file, origin, local_actor());
+  auto zone = make_backend(ctx)->import_zone(f.file, f.origin);
   if (!zone) return report(zone.error());
-  auto count = store.count_records(zone->name);
-  if (!count) return report(count.error());
-  if (ctx.json) {
-    nlohmann::json j = zones::zone_json(*zone);
-    j["record_count"] = *count;
-    return print_json(j);
-  }
-  std::cout << "imported " << zone->name << ": " << *count << " records, serial "
-            << zone->soa.serial << "\n";
+  if (ctx.json) return print_json(*zone);
+  std::cout << "imported " << zone->value("name", "") << ": " << (*zone)["record_count"].dump()
+            << " records, serial " << (*zone)["soa"]["serial"].dump() << "\n";
   return kExitOk;
 }
 
@@ -54,18 +41,24 @@ int write_output(const std::string& path, const std::string& text) {
   return kExitOk;
 }
 
+// --json: the zone as `zone show --json` has it, without the count, with its records.
+zones::Result<std::string> zone_as_json(Backend& backend, const std::string& name) {
+  auto zone = backend.get_zone(name);
+  if (!zone) return std::unexpected(zone.error());
+  RecordSpec all;
+  all.zone = name;
+  auto records = backend.list_records(all);
+  if (!records) return std::unexpected(records.error());
+  zone->erase("record_count");
+  (*zone)["records"] = std::move(*records);
+  return zone->dump(2) + "\n";
+}
+
 int run_export(const Context& ctx, const ExportFlags& f) {
-  auto db = open_store(ctx, false);
-  if (!db) return report(db.error());
-  zones::Store store(*db);
-  auto zone = store.load_zone(f.name);
-  if (!zone) return report(zone.error());
-  if (ctx.json) {
-    nlohmann::json j = zones::zone_json(zone->info);
-    j["records"] = zones::records_json(zone->records);
-    return write_output(f.output, j.dump(2) + "\n");
-  }
-  return write_output(f.output, zones::format_zone(*zone));
+  auto backend = make_backend(ctx);
+  auto text = ctx.json ? zone_as_json(*backend, f.name) : backend->zone_file(f.name);
+  if (!text) return report(text.error());
+  return write_output(f.output, *text);
 }
 
 }  // namespace

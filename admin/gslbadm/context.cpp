@@ -15,7 +15,7 @@ namespace gslbadm {
 zones::Result<zones::Db> open_store(const Context& ctx, bool create) {
   if (ctx.api) {
     return zones::fail(zones::ErrorCode::kInvalid, kApiWhere,
-                       ctx.command + " needs --db: the admin API has no route for it");
+                       ctx.command + " needs --db: it works on the store file itself");
   }
   if (!create && !std::filesystem::exists(ctx.db_path)) {
     return zones::fail(zones::ErrorCode::kNotFound, ctx.db_path,

@@ -29,7 +29,7 @@ struct Context {
 
 // Opens the store and brings its schema up to date. `create` is for `init` only: other
 // commands refuse a file that is missing or was never initialised. With --api it refuses:
-// the commands that call it have no admin API route ("zone import needs --db ...").
+// only the local backend and `init` (which creates a store) call it ("init needs --db ...").
 zones::Result<zones::Db> open_store(const Context& ctx, bool create);
 
 // "local:<unix user>": who the audit log says made a change from this CLI.

@@ -4,12 +4,16 @@
 #include <sstream>
 #include <string_view>
 
+#include "admin/config_file.h"
 #include "admin/drill_dry_run.h"
 #include "admin/gslbadm/backend.h"
 #include "zones/audit.h"
 #include "zones/clock.h"
 #include "zones/drills.h"
 #include "zones/gslb_store.h"
+#include "zones/json.h"
+#include "zones/store.h"
+#include "zones/zonefile.h"
 
 namespace gslbadm {
 namespace {
@@ -217,7 +221,130 @@ class LocalBackend final : public Backend {
     return list;
   }
 
+  zones::Result<json> create_zone(const ZoneSpec& z) override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      auto zone = store.create_zone(z.name, z.soa, z.soa_ttl, z.ttl, z.ns, local_actor());
+      if (!zone) return std::unexpected(zone.error());
+      return summary(store, *zone);
+    });
+  }
+
+  zones::Result<json> import_zone(const std::string& path, const std::string& origin) override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      std::optional<std::string_view> apex;
+      if (!origin.empty()) apex = origin;
+      auto zone = zones::import_zone_file(store, path, apex, local_actor());
+      if (!zone) return std::unexpected(zone.error());
+      return summary(store, *zone);
+    });
+  }
+
+  zones::Result<json> list_zones() override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      auto found = store.list_zones();
+      if (!found) return std::unexpected(found.error());
+      json list = json::array();
+      for (const zones::ZoneSummary& z : *found) {
+        list.push_back(zones::zone_json(z.info));
+        list.back()["record_count"] = z.record_count;
+      }
+      return list;
+    });
+  }
+
+  zones::Result<json> get_zone(const std::string& name) override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      auto zone = store.get_zone(name);
+      if (!zone) return std::unexpected(zone.error());
+      return summary(store, *zone);
+    });
+  }
+
+  zones::Result<std::string> delete_zone(const std::string& name) override {
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    zones::Store store(*db);
+    auto zone = store.get_zone(name);
+    if (!zone) return std::unexpected(zone.error());
+    if (auto ok = store.delete_zone(name, local_actor()); !ok) return std::unexpected(ok.error());
+    return zone->name;
+  }
+
+  zones::Result<std::string> zone_file(const std::string& name) override {
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    auto zone = zones::Store(*db).load_zone(name);
+    if (!zone) return std::unexpected(zone.error());
+    return zones::format_zone(*zone);
+  }
+
+  zones::Result<json> list_records(const RecordSpec& f) override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      auto records = store.list_records(f.zone, given(f.owner), given(f.type));
+      if (!records) return std::unexpected(records.error());
+      return zones::records_json(*records);
+    });
+  }
+
+  zones::Result<json> add_record(const RecordSpec& r) override {
+    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+      auto record = store.add_record(r.zone, r.owner, r.type, r.ttl, r.rdata, local_actor());
+      if (!record) return std::unexpected(record.error());
+      return zones::record_json(*record);
+    });
+  }
+
+  zones::Result<int64_t> delete_records(const RecordSpec& r) override {
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    return zones::Store(*db).delete_records(r.zone, r.owner, r.type, given(r.rdata), local_actor());
+  }
+
+  zones::Result<zones::Plan> apply(const ConfigSource& source,
+                                   const zones::ApplyOptions& options) override {
+    auto config = admin::parse_config(source.text, source.format, source.base_dir, source.name);
+    if (!config) return std::unexpected(config.error());
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    auto plan = zones::GslbStore(*db).apply(config->gslb, options, local_actor(), config->zones);
+    if (!plan) return std::unexpected(admin::locate_in_file(plan.error(), *config));
+    return plan;
+  }
+
+  zones::Result<std::string> export_config(admin::ConfigFormat format) override {
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    auto gslb = zones::GslbStore(*db).load();
+    if (!gslb) return std::unexpected(gslb.error());
+    auto zone_list = zones::Store(*db).load_zones();
+    if (!zone_list) return std::unexpected(zone_list.error());
+    return admin::emit_config(*gslb, *zone_list, format);
+  }
+
  private:
+  using ZoneWork = std::function<zones::Result<json>(zones::Store&)>;
+
+  zones::Result<json> with_zones(const ZoneWork& work) {
+    auto db = open_store(ctx_, false);
+    if (!db) return std::unexpected(db.error());
+    zones::Store store(*db);
+    return work(store);
+  }
+
+  // As GET /v1/zones/{zone} answers.
+  static zones::Result<json> summary(zones::Store& store, const zones::ZoneInfo& zone) {
+    auto count = store.count_records(zone.name);
+    if (!count) return std::unexpected(count.error());
+    json j = zones::zone_json(zone);
+    j["record_count"] = *count;
+    return j;
+  }
+
+  static std::optional<std::string_view> given(const std::string& filter) {
+    if (filter.empty()) return std::nullopt;
+    return filter;
+  }
+
   using DrillWork = std::function<zones::Result<json>(zones::Db&, zones::DrillStore&, int64_t)>;
 
   zones::Result<json> with_drills(const DrillWork& work) {

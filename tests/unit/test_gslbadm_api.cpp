@@ -143,6 +143,70 @@ const std::vector<std::vector<std::string>> kSequence = {
     {"member", "delete", "us-east", "192.0.2.99"},
 };
 
+// Zones and records, then the example config applied (its zone given by `file:`, which
+// gslbadm inlines for the API), changed, pruned and exported.
+struct Sequence {
+  std::vector<std::vector<std::string>> ok, refused;
+};
+
+Sequence zone_and_config_sequence(const testsupport::TempDir& dir) {
+  const std::string examples = std::string(GSLB_SOURCE_DIR) + "/docs/examples";
+  dir.write("gslb.example.zone", testsupport::read_text_file(examples + "/gslb.example.zone"));
+  const std::string sample =
+      dir.write("gslb.yaml", testsupport::read_text_file(examples + "/gslb.yaml")).string();
+  const std::string small = dir.write("small.yaml",
+                                      "regions:\n  - {name: us-east, lat: 40.7, lon: -74.0}\n"
+                                      "pools:\n  - {name: us-east, region: us-east, members: "
+                                      "[{address: 192.0.2.10}]}\n")
+                                .string();
+  const std::string zone_file = dir.write("other.zone",
+                                          "$ORIGIN other.example.\n$TTL 300\n"
+                                          "@ IN SOA ns1 hostmaster 7 3600 600 604800 60\n"
+                                          "@ IN NS ns1\nns1 IN A 192.0.2.53\n")
+                                    .string();
+  return {{
+              {"zone", "add", "extra.example.com", "--ns", "ns1.example.net", "--ttl", "600"},
+              {"--json", "zone", "add", "more.example.com", "--ns", "ns1.example.net"},
+              {"zone", "list"},
+              {"--json", "zone", "list"},
+              {"zone", "show", "extra.example.com"},
+              {"--json", "zone", "show", "EXTRA.example.com."},
+              {"record", "add", "extra.example.com", "www", "A", "192.0.2.1"},
+              {"record", "add", "extra.example.com", "www", "A", "192.0.2.2"},
+              {"record", "add", "extra.example.com", "ftp", "AAAA", "2001:db8::1", "--ttl", "60"},
+              {"--json", "record", "add", "extra.example.com", "@", "MX", "10", "mail"},
+              {"record", "list", "extra.example.com"},
+              {"record", "list", "extra.example.com", "--owner", "www", "--type", "A"},
+              {"--json", "record", "list", "extra.example.com"},
+              {"record", "delete", "extra.example.com", "www", "A", "192.0.2.1"},
+              {"--json", "record", "delete", "extra.example.com", "@", "MX"},
+              {"zone", "import", zone_file},
+              {"zone", "import", zone_file},  // replaces: serial bumped
+              {"--json", "zone", "import", zone_file, "--origin", "other.example"},
+              {"zone", "export", "extra.example.com"},
+              {"--json", "zone", "export", "other.example"},
+              {"zone", "delete", "More.Example.com"},
+              {"--json", "zone", "delete", "other.example."},
+              {"apply", "-f", sample, "--dry-run"},
+              {"apply", "-f", sample},
+              {"apply", "-f", sample},  // no changes
+              {"--json", "apply", "-f", small, "--dry-run", "--prune"},
+              {"apply", "-f", small},
+              {"apply", "-f", small, "--prune"},
+              {"export"},
+              {"--json", "export"},
+              {"export", "--format", "json"},
+          },
+          {
+              // Refusals the commands make: the same exit code, nothing on stdout.
+              {"zone", "show", "nope.example"},
+              {"zone", "add", "extra.example.com", "--ns", "ns1.example.net"},
+              {"record", "delete", "extra.example.com", "nothing", "A"},
+              {"zone", "export", "nope.example"},
+              {"apply", "-f", (dir / "missing.yaml").string()},
+          }};
+}
+
 // The example configuration in a store, for drills: us-east first, eu-central second.
 void add_drill_example(ApiCli& cli, bool api) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
@@ -175,6 +239,36 @@ TEST_CASE("gslbadm --api: the same commands leave the store as --db does, with t
   ApiCli cli;
   for (const auto& args : kSequence) cli.both(args);
   CHECK(cli.exported(cli.api_db) == cli.exported(cli.local_db));
+}
+
+TEST_CASE("gslbadm --api: zones, records, apply and export print and store as --db does") {
+  ApiCli cli;
+  const Sequence sequence = zone_and_config_sequence(cli.dir);
+  for (const auto& args : sequence.ok) {
+    const RunResult r = cli.both(args);
+    CAPTURE(testsupport::join_args(args));
+    CAPTURE(r.err);
+    CHECK(r.status == 0);
+  }
+  for (const auto& args : sequence.refused) CHECK(cli.both(args).status == 1);
+  CHECK(cli.exported(cli.api_db) == cli.exported(cli.local_db));
+  auto written = cli.api_run({"export", "-o", (cli.dir / "out.json").string()});
+  CHECK(written.status == 0);
+  CHECK(testsupport::read_text_file(cli.dir / "out.json") ==
+        cli.db_run(cli.local_db, {"export", "--format", "json"}).out);
+}
+
+TEST_CASE("gslbadm --api apply reads the config from stdin") {
+  ApiCli cli;
+  const auto config = cli.dir.write("stdin.yaml", "regions:\n  - {name: r1, lat: 1, lon: 2}\n");
+  const std::string command =
+      testsupport::join_args(
+          {GSLBADM_PATH, "--api", cli.url, "--token-file", cli.write_token, "apply", "-f", "-"}) +
+      " < " + testsupport::join_args({config.string()});
+  auto r = testsupport::run_program({"/bin/sh", "-c", command});
+  CAPTURE(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "+ create region/r1\n1 to create, 0 to change, 0 to delete\napplied\n");
 }
 
 TEST_CASE("gslbadm --api: explain answers through gslbd as --db does") {
@@ -223,11 +317,25 @@ TEST_CASE("gslbadm --api: refusals, tokens and an unreachable API give clear err
     CHECK(r.err.find("gslbadm: cannot reach the admin API at http://127.0.0.1:1: ") !=
           std::string::npos);
   }
-  SUBCASE("commands without an API route say they need --db") {
-    const auto config = cli.dir.write("c.yaml", "regions: []\n");
+  SUBCASE("init says it needs --db: it creates the store file") {
+    auto r = cli.api_run({"init"});
+    CHECK(r.status == 1);
+    CHECK(r.err.find("init needs --db") != std::string::npos);
+  }
+  SUBCASE("a refused apply names the file's line and changes nothing") {
+    const auto config = cli.dir.write("bad.yaml", "pools:\n  - name: p\n    region: nowhere\n");
     auto r = cli.api_run({"apply", "-f", config.string()});
     CHECK(r.status == 1);
-    CHECK(r.err.find("apply needs --db") != std::string::npos);
+    CAPTURE(r.err);
+    CHECK(r.err.find("bad.yaml:3: pools[0].region: no region named \"nowhere\" (field: "
+                     "pools[0].region)") != std::string::npos);
+  }
+  SUBCASE("a read token may export but not apply") {
+    CHECK(cli.api_run({"export"}, cli.read_token).out == before);
+    const auto config = cli.dir.write("c.yaml", "regions: []\n");
+    auto r = cli.api_run({"apply", "-f", config.string()}, cli.read_token);
+    CHECK(r.status == 1);
+    CHECK(r.err.find("HTTP 403") != std::string::npos);
   }
   SUBCASE("--api with --db, neither, and --api without a token file are usage errors") {
     auto both = testsupport::run_program(
