@@ -92,14 +92,14 @@ uint64_t oldest_served(const std::vector<server::Worker*>& workers) {
   return oldest;
 }
 
-// After every poll: the drill watch counts answers for running drills'
-// reports (the workers' totals are summed only when it asks).
 server::QueryTotals collect_totals(const std::vector<server::Worker*>& workers) {
   server::QueryTotals totals;
-  for (const server::Worker* w : workers) w->metrics().collect(totals);
+  for (const server::Worker* w : workers) w->metrics().collect(totals, /*with_members=*/true);
   return totals;
 }
 
+// After every poll: the drill watch counts answers for running drills'
+// reports (the workers' totals are summed only when it asks).
 void watch_drills(ControlLoop& c) {
   const int64_t now = zones::unix_ms();
   const server::DrillWatch::Serving serving{c.feed->live_drills(), c.feed->generation(),

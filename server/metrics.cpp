@@ -105,7 +105,7 @@ void WorkerMetrics::bind(const zones::ServiceTable& table) {
   member_slots_.swap(member_slots);
 }  // the old arrays are freed here, after the lock: they are only counters
 
-void WorkerMetrics::collect(QueryTotals& totals) const {
+void WorkerMetrics::collect(QueryTotals& totals, bool with_members) const {
   for (size_t t = 0; t < kTransportSlots; ++t)
     for (size_t q = 0; q < kQtypeSlots; ++q)
       for (size_t r = 0; r < kRcodeSlots; ++r) totals.queries[t][q][r] += queries_[t][q][r].read();
@@ -114,6 +114,7 @@ void WorkerMetrics::collect(QueryTotals& totals) const {
   std::lock_guard lock(mutex_);
   for (const auto& [key, count] : folded_) totals.answers[key] += count;
   fold_bound(totals.answers);
+  if (!with_members) return;
   for (const auto& [key, count] : folded_members_) totals.member_answers[key] += count;
   fold_bound_members(totals.member_answers);
 }

@@ -144,8 +144,10 @@ class WorkerMetrics {
   // table must still be alive: its names key the folded totals.
   void bind(const zones::ServiceTable& table);
 
-  // Adds this worker's counters into `totals`. Any thread.
-  void collect(QueryTotals& totals) const;
+  // Adds this worker's counters into `totals`. Any thread. Per-member
+  // answers (one entry per answered member: costly with many members) only
+  // when `with_members` (drill reports; the metrics page has none).
+  void collect(QueryTotals& totals, bool with_members = false) const;
 
  private:
   uint32_t answer_slot(const zones::ServiceTable& table, uint32_t service,

@@ -136,6 +136,25 @@ TEST_CASE("answers are counted per service and per pool the address came from") 
   CHECK(t.answers.size() == 3);
 }
 
+TEST_CASE("answers per member (for drill reports) are collected only when asked for") {
+  auto first = compile("west", 1);
+  auto second = compile("north", 2);
+  Asker a;
+  a.metrics.bind(first->services);
+  a.ask(*first, "www.gslb.test.", LDNS_RR_TYPE_A);  // east's 10.1.0.1
+  set_health(*first, "east", zones::HealthState::kDown);
+  a.ask(*first, "www.gslb.test.", LDNS_RR_TYPE_A);   // west's 10.2.0.1
+  a.ask(*first, "fb.gslb.test.", LDNS_RR_TYPE_A);    // a fallback address: no member
+  a.metrics.bind(second->services);                  // counts survive the switch
+  a.ask(*second, "www.gslb.test.", LDNS_RR_TYPE_A);  // east again
+  CHECK(a.totals().member_answers.empty());          // a scrape does not pay for them
+  server::QueryTotals t;
+  a.metrics.collect(t, /*with_members=*/true);
+  CHECK(t.member_answers.at({"east", "10.1.0.1"}) == 2);
+  CHECK(t.member_answers.at({"west", "10.2.0.1"}) == 1);
+  CHECK(t.member_answers.size() == 2);
+}
+
 TEST_CASE("answers from a snapshot the counters are not bound to are not counted") {
   auto bound = compile("west", 1);
   auto other = compile("west", 2);  // explain and tests answer from their own snapshots
