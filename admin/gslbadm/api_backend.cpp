@@ -1,16 +1,21 @@
 // gslbd's admin API as gslbadm's backend (--api; see backend.h). GSLB objects are read
 // with the list routes and parsed by the config file parser, the command's Edit runs on
-// that copy, and each top-level object that differs afterwards is written back with
-// POST, PUT or DELETE: the API validates it whole, as the store does for --db, and audits
-// it under the token's name. Objects go in dependency order (monitors and regions before
-// the pools using them, deletes of users before what they use). Zones, records, apply and
-// export map one to one onto their routes.
+// that copy, and only what it changed is written back, each request atomic on the server
+// (the API validates the result whole, as the store does for --db, and audits it under the
+// token's name): new objects are POSTed, gone ones DELETEd, a changed object is PATCHed
+// with a merge patch (RFC 7396) of just its changed keys, a pool's members go one by one
+// through the member routes and a service's geo map alone through its own route. So two
+// commands editing different fields or members of one object at once both land. Objects
+// go in dependency order (monitors and regions before the pools using them, deletes of
+// users before what they use). Zones, records, apply and export map one to one onto their
+// routes.
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "admin/config_file.h"
 #include "admin/config_tree.h"
@@ -46,6 +51,37 @@ std::map<std::string, json> by_network(const std::vector<zones::CidrOverride>& i
   std::map<std::string, json> out;
   for (const zones::CidrOverride& o : items) out.emplace(o.network, zones::gslb_json(o));
   return out;
+}
+
+std::map<std::string, json> by_address(const json& members) {
+  std::map<std::string, json> out;
+  for (const json& member : members) out.emplace(member.value("address", ""), member);
+  return out;
+}
+
+// The RFC 7396 merge patch that turns `from` into `to`: changed and new keys, removed ones
+// as null, nested objects patched key by key, anything else (lists too) replaced whole.
+json merge_patch(const json& from, const json& to) {
+  if (!from.is_object() || !to.is_object()) return to;
+  json patch = json::object();
+  for (const auto& [key, value] : from.items()) {
+    if (!to.contains(key)) patch[key] = nullptr;
+  }
+  for (const auto& [key, value] : to.items()) {
+    const auto was = from.find(key);
+    if (was == from.end()) {
+      patch[key] = value;
+    } else if (*was != value) {
+      patch[key] = merge_patch(*was, value);
+    }
+  }
+  return patch;
+}
+
+// Whether two pools' JSON hold the same members, in any order.
+bool same_members(const json& a, const json& b) {
+  return by_address(a.value("members", json::array())) ==
+         by_address(b.value("members", json::array()));
 }
 
 std::optional<int64_t> optional_int(const json& value) {
@@ -332,7 +368,7 @@ class ApiBackend final : public Backend {
     return {};
   }
 
-  // POST what is new, PUT what differs (whole: a pool with its members).
+  // POST what is new; PATCH what differs with just its changed keys (see change()).
   template <typename T>
   zones::Result<void> upsert(const Kind<T>& kind, const zones::GslbConfig& current,
                              const zones::GslbConfig& desired) {
@@ -342,8 +378,58 @@ class ApiBackend final : public Backend {
       const auto was = before.find(name);
       if (was != before.end() && was->second == object) continue;
       auto sent = was == before.end() ? send("POST", all, &object)
-                                      : send("PUT", all + "/" + escape(name), &object);
+                                      : change(kind, all + "/" + escape(name), was->second, object);
       if (!sent) return sent;
+    }
+    return {};
+  }
+
+  // A changed region, monitor or service: a merge patch of its changed keys; a service
+  // whose geo map alone changed: that map through its own route.
+  template <typename T>
+  zones::Result<void> change(const Kind<T>&, const std::string& path, const json& before,
+                             const json& after) {
+    const json patch = merge_patch(before, after);
+    if (patch.empty()) return {};
+    if (std::is_same_v<T, zones::Service> && patch.size() == 1 && patch.contains("geo")) {
+      const json body = {{"geo", after.value("geo", json::array())}};
+      return send("PUT", path + "/geo", &body);
+    }
+    return send("PATCH", path, &patch);
+  }
+
+  // A changed pool: its members one by one (added, then changed with a merge patch of
+  // their changed keys, then removed) and its own fields as a merge patch without them, so
+  // that members others add or change meanwhile are kept. Members only put in another
+  // order go as the pool's whole list.
+  zones::Result<void> change(const Kind<zones::Pool>&, const std::string& path, const json& before,
+                             const json& after) {
+    json patch = merge_patch(before, after);
+    if (patch.size() == 1 && patch.contains("members") && same_members(before, after))
+      return send("PATCH", path, &patch);
+    patch.erase("members");
+    const auto old_members = by_address(before.value("members", json::array()));
+    const auto new_members = by_address(after.value("members", json::array()));
+    const std::string members = path + "/members";
+    const json listed = after.value("members", json::array());  // in the pool's order
+    for (const json& member : listed) {
+      if (old_members.contains(member.value("address", ""))) continue;
+      if (auto sent = send("POST", members, &member); !sent) return sent;
+    }
+    for (const json& member : listed) {
+      const std::string address = member.value("address", "");
+      const auto was = old_members.find(address);
+      if (was == old_members.end() || was->second == member) continue;
+      const json member_patch = merge_patch(was->second, member);
+      if (auto sent = send("PATCH", members + "/" + escape(address), &member_patch); !sent)
+        return sent;
+    }
+    if (!patch.empty()) {
+      if (auto sent = send("PATCH", path, &patch); !sent) return sent;
+    }
+    for (const auto& [address, member] : old_members) {
+      if (new_members.contains(address)) continue;
+      if (auto sent = send("DELETE", members + "/" + escape(address)); !sent) return sent;
     }
     return {};
   }
