@@ -119,16 +119,19 @@ void poll_store(ControlLoop& c) {
   watch_drills(c);
 }
 
-void stop_control(uv_signal_t* handle, int signum) {
-  auto* c = static_cast<ControlLoop*>(handle->data);
-  zones::log_event(zones::LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
+void close_handles(ControlLoop& c) {
   // First the API: its threads may still wake this loop until they are joined.
-  if (c->api) c->api->stop();
+  if (c.api) c.api->stop();
   for (uv_handle_t* h :
-       {reinterpret_cast<uv_handle_t*>(&c->poll), reinterpret_cast<uv_handle_t*>(&c->watch_again),
-        reinterpret_cast<uv_handle_t*>(&c->wake), reinterpret_cast<uv_handle_t*>(&c->sigterm),
-        reinterpret_cast<uv_handle_t*>(&c->sigint)})
+       {reinterpret_cast<uv_handle_t*>(&c.poll), reinterpret_cast<uv_handle_t*>(&c.watch_again),
+        reinterpret_cast<uv_handle_t*>(&c.wake), reinterpret_cast<uv_handle_t*>(&c.sigterm),
+        reinterpret_cast<uv_handle_t*>(&c.sigint)})
     uv_close(h, nullptr);
+}
+
+void stop_control(uv_signal_t* handle, int signum) {
+  zones::log_event(zones::LogLevel::kInfo, "stopping", {{"signal", std::to_string(signum)}});
+  close_handles(*static_cast<ControlLoop*>(handle->data));
 }
 
 // Handles are set up before the API starts (it may wake the loop at once).
@@ -264,7 +267,11 @@ int serve(GslbdSettings& s) {
     facts.workers.push_back(&workers.back()->metrics());
   }
   init_control(control, s.poll_interval_ms);
-  if (auto api = start_admin_api(s, facts, control); !api) return fail(api.error().text());
+  if (auto api = start_admin_api(s, facts, control); !api) {
+    close_handles(control);  // a clean exit: the loop is closed, nothing leaks
+    run_control(control);
+    return fail(api.error().text());
+  }
   for (auto& w : workers) w->start();
   zones::log_event(zones::LogLevel::kInfo, "ready",
                    {{"addrs", joined(addrs)},

@@ -240,6 +240,10 @@ zones::Result<TokenTable> ApiServer::check(const ApiSettings& settings) {
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-cert/--admin-key",
                        "give both or neither");
   if (auto listen = parse_listen(settings.listen); !listen) return std::unexpected(listen.error());
+  if (!settings.cert_file.empty() &&
+      !httplib::SSLServer(settings.cert_file.c_str(), settings.key_file.c_str()).is_valid())
+    return zones::fail(zones::ErrorCode::kInvalid, "--admin-cert/--admin-key",
+                       "cannot load the certificate or key (PEM files, key matching cert)");
   if (settings.tokens_file.empty())
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-tokens",
                        "the admin API needs a tokens file (or --admin none)");
