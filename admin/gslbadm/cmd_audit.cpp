@@ -18,14 +18,9 @@ struct AuditFlags {
   bool diff = false;
 };
 
-std::string text_of(const json& entry, const char* key) {
-  const auto it = entry.find(key);
-  return it != entry.end() && it->is_string() ? it->get<std::string>() : "-";
-}
-
 Row entry_row(const json& e) {
   return {std::to_string(e.value("id", int64_t{0})), utc_text(e.value("at_ms", int64_t{0})),
-          text_of(e, "actor"), text_of(e, "action"), text_of(e, "object")};
+          field_text(e, "actor"), field_text(e, "action"), field_text(e, "object")};
 }
 
 // One block per entry: its row, then the object's JSON before and after.

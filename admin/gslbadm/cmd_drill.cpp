@@ -11,7 +11,7 @@
 namespace gslbadm {
 namespace {
 
-int run_start(const Context& ctx, const zones::DrillSpec& spec) {
+int run_drill_start(const Context& ctx, const zones::DrillSpec& spec) {
   auto started = make_backend(ctx)->start_drill(spec);
   if (!started) return report(started.error());
   if (ctx.json) return print_json(*started);
@@ -19,7 +19,7 @@ int run_start(const Context& ctx, const zones::DrillSpec& spec) {
   return kExitOk;
 }
 
-int run_list(const Context& ctx, int64_t limit) {
+int run_drill_list(const Context& ctx, int64_t limit) {
   auto listed = make_backend(ctx)->list_drills(limit);
   if (!listed) return report(listed.error());
   if (ctx.json) return print_json(*listed);
@@ -27,7 +27,7 @@ int run_list(const Context& ctx, int64_t limit) {
   return kExitOk;
 }
 
-int run_show(const Context& ctx, int64_t id) {
+int run_drill_show(const Context& ctx, int64_t id) {
   auto drill = make_backend(ctx)->get_drill(id);
   if (!drill) return report(drill.error());
   if (ctx.json) return print_json(*drill);
@@ -35,7 +35,7 @@ int run_show(const Context& ctx, int64_t id) {
   return kExitOk;
 }
 
-int run_abort(const Context& ctx, int64_t id) {
+int run_drill_abort(const Context& ctx, int64_t id) {
   auto ended = make_backend(ctx)->abort_drill(id);
   if (!ended) return report(ended.error());
   if (ctx.json) return print_json(*ended);
@@ -60,7 +60,7 @@ void add_start(CLI::App& drill, Context& ctx) {
                 "run it even if it leaves a service with no usable pool");
   cmd->add_flag("--dry-run", spec->dry_run,
                 "only show which answers would change, per service and client region");
-  on_run(cmd, ctx, [&ctx, spec] { return run_start(ctx, *spec); });
+  on_run(cmd, ctx, [&ctx, spec] { return run_drill_start(ctx, *spec); });
 }
 
 void add_by_id(CLI::App& drill, Context& ctx, const char* name, const char* help,
@@ -84,9 +84,9 @@ void add_drill_commands(CLI::App& app, Context& ctx) {
   list->add_option("--limit", *limit, "how many (1..1000)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000}))
       ->capture_default_str();
-  on_run(list, ctx, [&ctx, limit] { return run_list(ctx, *limit); });
-  add_by_id(*drill, ctx, "show", "a drill and its report", run_show);
-  add_by_id(*drill, ctx, "abort", "end a running drill now", run_abort);
+  on_run(list, ctx, [&ctx, limit] { return run_drill_list(ctx, *limit); });
+  add_by_id(*drill, ctx, "show", "a drill and its report", run_drill_show);
+  add_by_id(*drill, ctx, "abort", "end a running drill now", run_drill_abort);
 }
 
 }  // namespace gslbadm

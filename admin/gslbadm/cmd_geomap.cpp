@@ -28,7 +28,7 @@ zones::GeoEntry* find_entry(zones::Service& s, const std::string& match) {
   return nullptr;
 }
 
-int run_add(const Context& ctx, const GeoFlags& f) {
+int run_geomap_add(const Context& ctx, const GeoFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need(config.services, "service", service_name(f.service));
     if (!service) return std::unexpected(service.error());
@@ -43,7 +43,7 @@ int run_add(const Context& ctx, const GeoFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const GeoFlags& f) {
+int run_geomap_set(const Context& ctx, const GeoFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need(config.services, "service", service_name(f.service));
     if (!service) return std::unexpected(service.error());
@@ -55,7 +55,7 @@ int run_set(const Context& ctx, const GeoFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const GeoFlags& f) {
+int run_geomap_delete(const Context& ctx, const GeoFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need(config.services, "service", service_name(f.service));
     if (!service) return std::unexpected(service.error());
@@ -68,7 +68,7 @@ int run_delete(const Context& ctx, const GeoFlags& f) {
   });
 }
 
-int run_list(const Context& ctx, const std::string& name) {
+int run_geomap_list(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Service* s = find_named(stored->config.services, service_name(name));
@@ -108,18 +108,18 @@ void add_geomap_commands(CLI::App& app, Context& ctx) {
   auto* add_cmd = add_entry(*geomap, "add", "add a geo map entry", *add, true);
   add_cmd->add_option("--position", add->position, "1 = first (default: last)")
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
-  on_run(add_cmd, ctx, [&ctx, add] { return run_add(ctx, *add); });
+  on_run(add_cmd, ctx, [&ctx, add] { return run_geomap_add(ctx, *add); });
 
   auto set = std::make_shared<GeoFlags>();
   on_run(add_entry(*geomap, "set", "replace the pools of a geo map entry", *set, true), ctx,
-         [&ctx, set] { return run_set(ctx, *set); });
+         [&ctx, set] { return run_geomap_set(ctx, *set); });
 
   auto del = std::make_shared<GeoFlags>();
   on_run(add_entry(*geomap, "delete", "delete a geo map entry", *del, false), ctx,
-         [&ctx, del] { return run_delete(ctx, *del); });
+         [&ctx, del] { return run_geomap_delete(ctx, *del); });
 
   add_named_command(*geomap, ctx, "list", "list a service's geo map in order", "service",
-                    "the service", run_list);
+                    "the service", run_geomap_list);
 }
 
 }  // namespace gslbadm

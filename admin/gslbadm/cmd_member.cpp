@@ -26,7 +26,7 @@ zones::Result<zones::Member*> need_member(zones::GslbConfig& config, const std::
   return std::unexpected(not_found(member_object(pool, address)));
 }
 
-int run_add(const Context& ctx, const MemberFlags& f) {
+int run_member_add(const Context& ctx, const MemberFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto pool = need(config.pools, "pool", f.pool);
     if (!pool) return std::unexpected(pool.error());
@@ -42,7 +42,7 @@ int run_add(const Context& ctx, const MemberFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const MemberFlags& f) {
+int run_member_set(const Context& ctx, const MemberFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto member = need_member(config, f.pool, f.address);
     if (!member) return std::unexpected(member.error());
@@ -52,7 +52,7 @@ int run_set(const Context& ctx, const MemberFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const MemberFlags& f) {
+int run_member_delete(const Context& ctx, const MemberFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto pool = need(config.pools, "pool", f.pool);
     if (!pool) return std::unexpected(pool.error());
@@ -64,7 +64,7 @@ int run_delete(const Context& ctx, const MemberFlags& f) {
   });
 }
 
-int run_admin(const Context& ctx, const MemberFlags& f, zones::AdminState state) {
+int run_member_admin(const Context& ctx, const MemberFlags& f, zones::AdminState state) {
   return edit_config(ctx, [&f, state](zones::GslbConfig& config) -> zones::Result<void> {
     auto member = need_member(config, f.pool, f.address);
     if (!member) return std::unexpected(member.error());
@@ -73,7 +73,7 @@ int run_admin(const Context& ctx, const MemberFlags& f, zones::AdminState state)
   });
 }
 
-int run_list(const Context& ctx, const std::string& pool_name) {
+int run_member_list(const Context& ctx, const std::string& pool_name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Pool* pool = find_named(stored->config.pools, pool_name);
@@ -114,24 +114,25 @@ void add_member_commands(CLI::App& app, Context& ctx) {
   auto add = std::make_shared<MemberFlags>();
   auto* add_cmd = add_target(*member, "add", "add an address to a pool", *add);
   add_fields(add_cmd, *add);
-  on_run(add_cmd, ctx, [&ctx, add] { return run_add(ctx, *add); });
+  on_run(add_cmd, ctx, [&ctx, add] { return run_member_add(ctx, *add); });
 
   auto set = std::make_shared<MemberFlags>();
   auto* set_cmd = add_target(*member, "set", "change a member's given fields", *set);
   add_fields(set_cmd, *set);
-  on_run(set_cmd, ctx, [&ctx, set] { return run_set(ctx, *set); });
+  on_run(set_cmd, ctx, [&ctx, set] { return run_member_set(ctx, *set); });
 
   auto del = std::make_shared<MemberFlags>();
   on_run(add_target(*member, "delete", "remove an address from its pool", *del), ctx,
-         [&ctx, del] { return run_delete(ctx, *del); });
+         [&ctx, del] { return run_member_delete(ctx, *del); });
 
-  add_named_command(*member, ctx, "list", "list a pool's members", "pool", "the pool", run_list);
+  add_named_command(*member, ctx, "list", "list a pool's members", "pool", "the pool",
+                    run_member_list);
 
   for (const AdminVerb& verb : kAdminVerbs) {
     auto f = std::make_shared<MemberFlags>();
     const zones::AdminState state = verb.state;
     on_run(add_target(*member, verb.name, verb.help, *f), ctx,
-           [&ctx, f, state] { return run_admin(ctx, *f, state); });
+           [&ctx, f, state] { return run_member_admin(ctx, *f, state); });
   }
 }
 

@@ -84,7 +84,7 @@ void assign(zones::Monitor& m, const MonitorFlags& f) {
   assign_schedule(m, f);
 }
 
-int run_add(const Context& ctx, const MonitorFlags& f) {
+int run_monitor_add(const Context& ctx, const MonitorFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     if (find_named(config.monitors, f.name)) {
       return std::unexpected(already_exists("monitor/" + f.name));
@@ -97,7 +97,7 @@ int run_add(const Context& ctx, const MonitorFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const MonitorFlags& f) {
+int run_monitor_set(const Context& ctx, const MonitorFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto monitor = need(config.monitors, "monitor", f.name);
     if (!monitor) return std::unexpected(monitor.error());
@@ -106,7 +106,7 @@ int run_set(const Context& ctx, const MonitorFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const std::string& name) {
+int run_monitor_delete(const Context& ctx, const std::string& name) {
   return edit_config(ctx, [&name](zones::GslbConfig& config) {
     return erase_named(config.monitors, "monitor", name);
   });
@@ -126,7 +126,7 @@ std::string pools_using(const zones::GslbConfig& config, const std::string& moni
   return join_names(names);
 }
 
-int run_list(const Context& ctx) {
+int run_monitor_list(const Context& ctx) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::GslbConfig& config = stored->config;
@@ -194,7 +194,7 @@ void add_schedule_fields(Fields& out, const zones::Monitor& m) {
 }
 
 // The fields that apply to the monitor's type (a tcp monitor has no path to show).
-int run_show(const Context& ctx, const std::string& name) {
+int run_monitor_show(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Monitor* m = find_named(stored->config.monitors, name);
@@ -277,7 +277,7 @@ void print_test(const zones::Monitor& m, const std::string& target,
 }
 
 // Exit 0 when the probe says up, 1 when it says down (or the monitor is not there).
-int run_test(const Context& ctx, const TestFlags& f) {
+int run_monitor_test(const Context& ctx, const TestFlags& f) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Monitor* stored_monitor = find_named(stored->config.monitors, f.monitor);
@@ -305,7 +305,7 @@ void add_test_command(CLI::App& monitor, Context& ctx) {
       ->check(ip_check());
   cmd->add_option("--port", f->port, "probe this port instead of the monitor's")
       ->check(CLI::Range(1, 65535));
-  on_run(cmd, ctx, [&ctx, f] { return run_test(ctx, *f); });
+  on_run(cmd, ctx, [&ctx, f] { return run_monitor_test(ctx, *f); });
 }
 
 // ---- add / set flags ----
@@ -407,15 +407,16 @@ void add_monitor_commands(CLI::App& app, Context& ctx) {
 
   auto add = std::make_shared<MonitorFlags>();
   on_run(add_write(*monitor, "add", "create a monitor", *add, true), ctx,
-         [&ctx, add] { return run_add(ctx, *add); });
+         [&ctx, add] { return run_monitor_add(ctx, *add); });
   auto set = std::make_shared<MonitorFlags>();
   on_run(add_write(*monitor, "set", "change a monitor's given fields", *set, false), ctx,
-         [&ctx, set] { return run_set(ctx, *set); });
+         [&ctx, set] { return run_monitor_set(ctx, *set); });
   on_run(add_command(*monitor, "list", "list monitors and the pools using them"), ctx,
-         [&ctx] { return run_list(ctx); });
-  add_named_command(*monitor, ctx, "show", "show one monitor", "name", "the monitor", run_show);
+         [&ctx] { return run_monitor_list(ctx); });
+  add_named_command(*monitor, ctx, "show", "show one monitor", "name", "the monitor",
+                    run_monitor_show);
   add_named_command(*monitor, ctx, "delete", "delete a monitor no pool uses", "name", "the monitor",
-                    run_delete);
+                    run_monitor_delete);
   add_test_command(*monitor, ctx);
 }
 

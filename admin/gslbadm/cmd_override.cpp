@@ -48,7 +48,7 @@ std::vector<zones::CidrOverride>::iterator find_override(std::vector<zones::Cidr
   return list.end();
 }
 
-int run_add(const Context& ctx, const OverrideFlags& f) {
+int run_override_add(const Context& ctx, const OverrideFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto list = overrides_of(config, f);
     if (!list) return std::unexpected(list.error());
@@ -60,7 +60,7 @@ int run_add(const Context& ctx, const OverrideFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const OverrideFlags& f) {
+int run_override_delete(const Context& ctx, const OverrideFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto list = overrides_of(config, f);
     if (!list) return std::unexpected(list.error());
@@ -73,7 +73,7 @@ int run_delete(const Context& ctx, const OverrideFlags& f) {
 
 // Without --service every override is listed, the global ones first; with it, that
 // service's only.
-int run_list(const Context& ctx, const std::optional<std::string>& service) {
+int run_override_list(const Context& ctx, const std::optional<std::string>& service) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::GslbConfig& config = stored->config;
@@ -119,18 +119,18 @@ void add_override_commands(CLI::App& app, Context& ctx) {
   add_cmd->add_option("network", add->network, "e.g. 203.0.113.0/24 or 2001:db8::/32")->required();
   add_cmd->add_option("region", add->region, "the region its clients are in")->required();
   add_service_flag(add_cmd, add->service, "for this service only (default: all services)");
-  on_run(add_cmd, ctx, [&ctx, add] { return run_add(ctx, *add); });
+  on_run(add_cmd, ctx, [&ctx, add] { return run_override_add(ctx, *add); });
 
   auto del = std::make_shared<OverrideFlags>();
   auto* del_cmd = add_command(*group, "delete", "delete an override");
   del_cmd->add_option("network", del->network, "the network")->required();
   add_service_flag(del_cmd, del->service, "the service's override (default: the global one)");
-  on_run(del_cmd, ctx, [&ctx, del] { return run_delete(ctx, *del); });
+  on_run(del_cmd, ctx, [&ctx, del] { return run_override_delete(ctx, *del); });
 
   auto service = std::make_shared<std::optional<std::string>>();
   auto* list_cmd = add_command(*group, "list", "list overrides (global and per service)");
   add_service_flag(list_cmd, *service, "only this service's");
-  on_run(list_cmd, ctx, [&ctx, service] { return run_list(ctx, *service); });
+  on_run(list_cmd, ctx, [&ctx, service] { return run_override_list(ctx, *service); });
 }
 
 }  // namespace gslbadm

@@ -24,7 +24,7 @@ void assign(zones::Pool& pool, const PoolFlags& f) {
   if (f.min_healthy) pool.min_healthy = *f.min_healthy;
 }
 
-int run_add(const Context& ctx, const PoolFlags& f) {
+int run_pool_add(const Context& ctx, const PoolFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     if (find_named(config.pools, f.name)) return std::unexpected(already_exists("pool/" + f.name));
     zones::Pool pool;
@@ -35,7 +35,7 @@ int run_add(const Context& ctx, const PoolFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const PoolFlags& f) {
+int run_pool_set(const Context& ctx, const PoolFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto pool = need(config.pools, "pool", f.name);
     if (!pool) return std::unexpected(pool.error());
@@ -44,12 +44,12 @@ int run_set(const Context& ctx, const PoolFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const std::string& name) {
+int run_pool_delete(const Context& ctx, const std::string& name) {
   return edit_config(
       ctx, [&name](zones::GslbConfig& config) { return erase_named(config.pools, "pool", name); });
 }
 
-int run_admin(const Context& ctx, const std::string& name, zones::AdminState state) {
+int run_pool_admin(const Context& ctx, const std::string& name, zones::AdminState state) {
   return edit_config(ctx, [&name, state](zones::GslbConfig& config) -> zones::Result<void> {
     auto pool = need(config.pools, "pool", name);
     if (!pool) return std::unexpected(pool.error());
@@ -83,7 +83,7 @@ std::string members_summary(const zones::Pool& pool) {
   return text;
 }
 
-int run_list(const Context& ctx) {
+int run_pool_list(const Context& ctx) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::GslbConfig& config = stored->config;
@@ -127,7 +127,7 @@ void print_members(const Stored& stored, const zones::Pool& pool, int64_t now) {
               {"MEMBER", "NAME", "WEIGHT", "ADMIN", "VANTAGE", "HEALTH", "RTT", "REPORTED"}, rows);
 }
 
-int run_show(const Context& ctx, const std::string& name) {
+int run_pool_show(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, true);
   if (!stored) return report(stored.error());
   const zones::Pool* p = find_named(stored->config.pools, name);
@@ -180,21 +180,22 @@ void add_pool_commands(CLI::App& app, Context& ctx) {
 
   auto add = std::make_shared<PoolFlags>();
   on_run(add_write(*pool, "add", "create a pool (add members with `member add`)", *add, true), ctx,
-         [&ctx, add] { return run_add(ctx, *add); });
+         [&ctx, add] { return run_pool_add(ctx, *add); });
   auto set = std::make_shared<PoolFlags>();
   on_run(add_write(*pool, "set", "change a pool's given fields", *set, false), ctx,
-         [&ctx, set] { return run_set(ctx, *set); });
+         [&ctx, set] { return run_pool_set(ctx, *set); });
   on_run(add_command(*pool, "list", "list pools with member counts and admin state"), ctx,
-         [&ctx] { return run_list(ctx); });
+         [&ctx] { return run_pool_list(ctx); });
   add_named_command(*pool, ctx, "show", "show a pool, its members and their health per vantage",
-                    "name", "the pool", run_show);
+                    "name", "the pool", run_pool_show);
   add_named_command(*pool, ctx, "delete", "delete a pool and its members (no service may use it)",
-                    "name", "the pool", run_delete);
+                    "name", "the pool", run_pool_delete);
   for (const AdminVerb& verb : kAdminVerbs) {
     const zones::AdminState state = verb.state;
-    add_named_command(
-        *pool, ctx, verb.name, verb.help, "name", "the pool",
-        [state](const Context& c, const std::string& name) { return run_admin(c, name, state); });
+    add_named_command(*pool, ctx, verb.name, verb.help, "name", "the pool",
+                      [state](const Context& c, const std::string& name) {
+                        return run_pool_admin(c, name, state);
+                      });
   }
 }
 

@@ -37,7 +37,7 @@ RecordSpec spec_of(const std::string& zone, const std::string& owner, const std:
   return spec;
 }
 
-int run_add(const Context& ctx, const RecordFlags& f) {
+int run_record_add(const Context& ctx, const RecordFlags& f) {
   RecordSpec spec = spec_of(f.zone, f.owner, f.type, joined(f.rdata));
   if (!f.ttl.empty()) {
     auto parsed = zones::parse_ttl(f.ttl, "record.ttl");
@@ -52,7 +52,7 @@ int run_add(const Context& ctx, const RecordFlags& f) {
   return kExitOk;
 }
 
-int run_list(const Context& ctx, const ListFlags& f) {
+int run_record_list(const Context& ctx, const ListFlags& f) {
   auto records = make_backend(ctx)->list_records(spec_of(f.zone, f.owner, f.type));
   if (!records) return report(records.error());
   if (ctx.json) return print_json(*records);
@@ -65,7 +65,7 @@ int run_list(const Context& ctx, const ListFlags& f) {
   return kExitOk;
 }
 
-int run_delete(const Context& ctx, const RecordFlags& f) {
+int run_record_delete(const Context& ctx, const RecordFlags& f) {
   auto deleted =
       make_backend(ctx)->delete_records(spec_of(f.zone, f.owner, f.type, joined(f.rdata)));
   if (!deleted) return report(deleted.error());
@@ -96,12 +96,13 @@ void add_record_commands(CLI::App& app, Context& ctx) {
   auto* add_cmd = add_target(*record, "add", "add one record", *add);
   add_cmd->add_option("rdata", add->rdata, "the record data, e.g. 10 mail")->required();
   add_cmd->add_option("--ttl", add->ttl, "seconds (default: the RRset's, else the zone's)");
-  add_cmd->callback([&ctx, add] { ctx.run = [&ctx, add] { return run_add(ctx, *add); }; });
+  add_cmd->callback([&ctx, add] { ctx.run = [&ctx, add] { return run_record_add(ctx, *add); }; });
 
   auto del = std::make_shared<RecordFlags>();
   auto* del_cmd = add_target(*record, "delete", "delete an RRset, or one record of it", *del);
   del_cmd->add_option("rdata", del->rdata, "only the record with this data");
-  del_cmd->callback([&ctx, del] { ctx.run = [&ctx, del] { return run_delete(ctx, *del); }; });
+  del_cmd->callback(
+      [&ctx, del] { ctx.run = [&ctx, del] { return run_record_delete(ctx, *del); }; });
 
   auto list = std::make_shared<ListFlags>();
   auto* list_cmd = record->add_subcommand("list", "list a zone's records in canonical order");
@@ -109,7 +110,8 @@ void add_record_commands(CLI::App& app, Context& ctx) {
   list_cmd->add_option("zone", list->zone, "the zone apex")->required();
   list_cmd->add_option("--owner", list->owner, "only this owner");
   list_cmd->add_option("--type", list->type, "only this type");
-  list_cmd->callback([&ctx, list] { ctx.run = [&ctx, list] { return run_list(ctx, *list); }; });
+  list_cmd->callback(
+      [&ctx, list] { ctx.run = [&ctx, list] { return run_record_list(ctx, *list); }; });
 }
 
 }  // namespace gslbadm

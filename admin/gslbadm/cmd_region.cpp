@@ -24,7 +24,7 @@ void assign(zones::Region& region, const RegionFlags& f) {
   if (f.country) region.country = *f.country;
 }
 
-int run_add(const Context& ctx, const RegionFlags& f) {
+int run_region_add(const Context& ctx, const RegionFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     if (find_named(config.regions, f.name))
       return std::unexpected(already_exists("region/" + f.name));
@@ -36,7 +36,7 @@ int run_add(const Context& ctx, const RegionFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const RegionFlags& f) {
+int run_region_set(const Context& ctx, const RegionFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto region = need(config.regions, "region", f.name);
     if (!region) return std::unexpected(region.error());
@@ -45,7 +45,7 @@ int run_set(const Context& ctx, const RegionFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const std::string& name) {
+int run_region_delete(const Context& ctx, const std::string& name) {
   return edit_config(ctx, [&name](zones::GslbConfig& config) {
     return erase_named(config.regions, "region", name);
   });
@@ -59,7 +59,7 @@ std::string pools_in(const zones::GslbConfig& config, const std::string& region)
   return join_names(names);
 }
 
-int run_list(const Context& ctx) {
+int run_region_list(const Context& ctx) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::GslbConfig& config = stored->config;
@@ -78,7 +78,7 @@ int run_list(const Context& ctx) {
   return kExitOk;
 }
 
-int run_show(const Context& ctx, const std::string& name) {
+int run_region_show(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Region* r = find_named(stored->config.regions, name);
@@ -117,17 +117,17 @@ void add_region_commands(CLI::App& app, Context& ctx) {
 
   auto add = std::make_shared<RegionFlags>();
   on_run(add_write(*region, "add", "create a region", *add, true), ctx,
-         [&ctx, add] { return run_add(ctx, *add); });
+         [&ctx, add] { return run_region_add(ctx, *add); });
   auto set = std::make_shared<RegionFlags>();
   on_run(add_write(*region, "set", "change a region's given fields", *set, false), ctx,
-         [&ctx, set] { return run_set(ctx, *set); });
+         [&ctx, set] { return run_region_set(ctx, *set); });
 
   on_run(add_command(*region, "list", "list regions with their pools"), ctx,
-         [&ctx] { return run_list(ctx); });
+         [&ctx] { return run_region_list(ctx); });
 
-  add_named_command(*region, ctx, "show", "show one region", "name", "the region", run_show);
+  add_named_command(*region, ctx, "show", "show one region", "name", "the region", run_region_show);
   add_named_command(*region, ctx, "delete", "delete a region no pool or override uses", "name",
-                    "the region", run_delete);
+                    "the region", run_region_delete);
 }
 
 }  // namespace gslbadm

@@ -115,7 +115,7 @@ zones::Result<zones::Service*> need_service(zones::GslbConfig& config, const std
   return need(config.services, "service", service_name(name));
 }
 
-int run_add(const Context& ctx, const ServiceFlags& f) {
+int run_service_add(const Context& ctx, const ServiceFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     const std::string name = service_name(f.name);
     if (find_named(config.services, name))
@@ -128,7 +128,7 @@ int run_add(const Context& ctx, const ServiceFlags& f) {
   });
 }
 
-int run_set(const Context& ctx, const ServiceFlags& f) {
+int run_service_set(const Context& ctx, const ServiceFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need_service(config, f.name);
     if (!service) return std::unexpected(service.error());
@@ -137,7 +137,7 @@ int run_set(const Context& ctx, const ServiceFlags& f) {
   });
 }
 
-int run_delete(const Context& ctx, const std::string& name) {
+int run_service_delete(const Context& ctx, const std::string& name) {
   return edit_config(ctx, [&name](zones::GslbConfig& config) {
     return erase_named(config.services, "service", service_name(name));
   });
@@ -160,7 +160,7 @@ void assign(zones::ServicePool& link, const LinkFlags& f) {
   if (f.bias) link.bias_km = *f.bias;
 }
 
-int run_link_add(const Context& ctx, const LinkFlags& f) {
+int run_service_link_add(const Context& ctx, const LinkFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need_service(config, f.service);
     if (!service) return std::unexpected(service.error());
@@ -175,7 +175,7 @@ int run_link_add(const Context& ctx, const LinkFlags& f) {
   });
 }
 
-int run_link_set(const Context& ctx, const LinkFlags& f) {
+int run_service_link_set(const Context& ctx, const LinkFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need_service(config, f.service);
     if (!service) return std::unexpected(service.error());
@@ -186,7 +186,7 @@ int run_link_set(const Context& ctx, const LinkFlags& f) {
   });
 }
 
-int run_link_delete(const Context& ctx, const LinkFlags& f) {
+int run_service_link_delete(const Context& ctx, const LinkFlags& f) {
   return edit_config(ctx, [&f](zones::GslbConfig& config) -> zones::Result<void> {
     auto service = need_service(config, f.service);
     if (!service) return std::unexpected(service.error());
@@ -204,7 +204,7 @@ std::string link_pools(const zones::Service& s) {
   return join_names(names);
 }
 
-int run_list(const Context& ctx) {
+int run_service_list(const Context& ctx) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::GslbConfig& config = stored->config;
@@ -255,7 +255,7 @@ std::string when_unknown_text(zones::HealthState state) {
   return "up (members nobody reports on are answered)";
 }
 
-int run_show(const Context& ctx, const std::string& name) {
+int run_service_show(const Context& ctx, const std::string& name) {
   auto stored = load_stored(ctx, false);
   if (!stored) return report(stored.error());
   const zones::Service* s = find_named(stored->config.services, service_name(name));
@@ -357,13 +357,13 @@ void add_link_commands(CLI::App& service, Context& ctx) {
   links->require_subcommand(1);
   auto add = std::make_shared<LinkFlags>();
   on_run(add_link(*links, "add", "let a service answer from a pool", *add, true), ctx,
-         [&ctx, add] { return run_link_add(ctx, *add); });
+         [&ctx, add] { return run_service_link_add(ctx, *add); });
   auto set = std::make_shared<LinkFlags>();
   on_run(add_link(*links, "set", "change a link's priority, weight or bias", *set, true), ctx,
-         [&ctx, set] { return run_link_set(ctx, *set); });
+         [&ctx, set] { return run_service_link_set(ctx, *set); });
   auto del = std::make_shared<LinkFlags>();
   on_run(add_link(*links, "delete", "stop answering from a pool", *del, false), ctx,
-         [&ctx, del] { return run_link_delete(ctx, *del); });
+         [&ctx, del] { return run_service_link_delete(ctx, *del); });
 }
 
 }  // namespace
@@ -375,15 +375,16 @@ void add_service_commands(CLI::App& app, Context& ctx) {
 
   auto add = std::make_shared<ServiceFlags>();
   on_run(add_write(*service, "add", "create a service", *add, true), ctx,
-         [&ctx, add] { return run_add(ctx, *add); });
+         [&ctx, add] { return run_service_add(ctx, *add); });
   auto set = std::make_shared<ServiceFlags>();
   on_run(add_write(*service, "set", "change a service's given settings", *set, false), ctx,
-         [&ctx, set] { return run_set(ctx, *set); });
+         [&ctx, set] { return run_service_set(ctx, *set); });
   on_run(add_command(*service, "list", "list services with policy and pools"), ctx,
-         [&ctx] { return run_list(ctx); });
+         [&ctx] { return run_service_list(ctx); });
   add_named_command(*service, ctx, "show", "show a service, its pools, geo map and overrides",
-                    "name", "the service", run_show);
-  add_named_command(*service, ctx, "delete", "delete a service", "name", "the service", run_delete);
+                    "name", "the service", run_service_show);
+  add_named_command(*service, ctx, "delete", "delete a service", "name", "the service",
+                    run_service_delete);
   add_link_commands(*service, ctx);
 }
 

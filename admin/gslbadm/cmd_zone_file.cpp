@@ -15,12 +15,12 @@ struct ImportFlags {
   std::string origin;
 };
 
-struct ExportFlags {
+struct ZoneExportFlags {
   std::string name;
   std::string output;
 };
 
-int run_import(const Context& ctx, const ImportFlags& f) {
+int run_zone_import(const Context& ctx, const ImportFlags& f) {
   auto zone = make_backend(ctx)->import_zone(f.file, f.origin);
   if (!zone) return report(zone.error());
   if (ctx.json) return print_json(*zone);
@@ -54,7 +54,7 @@ zones::Result<std::string> zone_as_json(Backend& backend, const std::string& nam
   return zone->dump(2) + "\n";
 }
 
-int run_export(const Context& ctx, const ExportFlags& f) {
+int run_zone_export(const Context& ctx, const ZoneExportFlags& f) {
   auto backend = make_backend(ctx);
   auto text = ctx.json ? zone_as_json(*backend, f.name) : backend->zone_file(f.name);
   if (!text) return report(text.error());
@@ -70,14 +70,14 @@ void add_zone_file_commands(CLI::App& zone, Context& ctx) {
   import_cmd->fallthrough();
   import_cmd->add_option("file", in->file, "the zone file")->required();
   import_cmd->add_option("--origin", in->origin, "the zone apex (default: the SOA owner)");
-  import_cmd->callback([&ctx, in] { ctx.run = [&ctx, in] { return run_import(ctx, *in); }; });
+  import_cmd->callback([&ctx, in] { ctx.run = [&ctx, in] { return run_zone_import(ctx, *in); }; });
 
-  auto out = std::make_shared<ExportFlags>();
+  auto out = std::make_shared<ZoneExportFlags>();
   auto* exp = zone.add_subcommand("export", "write a zone as a zone file (stdout by default)");
   exp->fallthrough();
   exp->add_option("name", out->name, "the zone apex")->required();
   exp->add_option("-o,--output", out->output, "write to this file instead of stdout");
-  exp->callback([&ctx, out] { ctx.run = [&ctx, out] { return run_export(ctx, *out); }; });
+  exp->callback([&ctx, out] { ctx.run = [&ctx, out] { return run_zone_export(ctx, *out); }; });
 }
 
 }  // namespace gslbadm

@@ -11,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_of(const json& j, const char* key, const char* none = "-") {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return none;
-  if (it->is_string()) return it->get<std::string>().empty() ? none : it->get<std::string>();
-  return it->dump();
-}
-
 int64_t int_of(const json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
@@ -37,7 +30,7 @@ std::string elapsed_text(int64_t ms) {
 }
 
 std::string summary(const json& drill) {
-  return text_of(drill, "action") + " " + text_of(drill, "target");
+  return field_text(drill, "action") + " " + field_text(drill, "target");
 }
 
 // The report's first moved answer: milliseconds after the drill's start.
@@ -53,20 +46,20 @@ std::string change_text(int64_t before, int64_t during) {
 }
 
 void print_service(std::ostream& out, const json& service) {
-  out << "\nservice " << text_of(service, "service") << "\n";
+  out << "\nservice " << field_text(service, "service") << "\n";
   std::vector<Row> rows;
   for (const json& pool : service.value("pools", json::array())) {
     const int64_t before = int_of(pool, "before"), during = int_of(pool, "during");
     std::string change = change_text(before, during);
     if (pool.value("target", false)) change += "  <- drill target";
-    rows.push_back(
-        {text_of(pool, "pool"), std::to_string(before), std::to_string(during), std::move(change)});
+    rows.push_back({field_text(pool, "pool"), std::to_string(before), std::to_string(during),
+                    std::move(change)});
   }
   print_table(out, {"POOL", "BEFORE", "DURING", "CHANGE"}, rows);
 }
 
 void print_dry_run(std::ostream& out, const json& started) {
-  out << "dry run: " << summary(started) << " for " << text_of(started, "duration")
+  out << "dry run: " << summary(started) << " for " << field_text(started, "duration")
       << " would change these answers (nothing started)\n";
   std::vector<Row> rows;
   auto addresses = [](const json& list) {
@@ -76,10 +69,10 @@ void print_dry_run(std::ostream& out, const json& started) {
   };
   for (const json& change : started.value("changes", json::array())) {
     for (const json& c : change.value("clients", json::array())) {
-      rows.push_back({text_of(change, "service"), text_of(c, "client"),
+      rows.push_back({field_text(change, "service"), field_text(c, "client"),
                       addresses(c.value("before", json::array())),
                       addresses(c.value("after", json::array())),
-                      text_of(c, "ttl_before") + " -> " + text_of(c, "ttl_after")});
+                      field_text(c, "ttl_before") + " -> " + field_text(c, "ttl_after")});
     }
   }
   if (!rows.empty()) print_table(out, {"SERVICE", "CLIENT", "BEFORE", "AFTER", "TTL"}, rows);
@@ -97,7 +90,7 @@ void print_services_out(std::ostream& out, const json& started) {
 }  // namespace
 
 std::string drill_state(const json& drill, int64_t now_ms) {
-  const std::string reason = text_of(drill, "end_reason", "");
+  const std::string reason = field_text(drill, "end_reason", "");
   if (!reason.empty()) return reason;
   return int_of(drill, "ends_at_ms") <= now_ms ? "ended" : "running";
 }
@@ -107,7 +100,7 @@ void print_drill_started(std::ostream& out, const json& started) {
     print_dry_run(out, started);
   } else {
     out << "started drill " << int_of(started, "id") << ": " << summary(started) << " for "
-        << text_of(started, "duration") << ", until " << time_of(started, "ends_at_ms") << "\n";
+        << field_text(started, "duration") << ", until " << time_of(started, "ends_at_ms") << "\n";
   }
   print_services_out(out, started);
 }
@@ -116,40 +109,41 @@ void print_drill_list(std::ostream& out, const json& drills, int64_t now_ms) {
   std::vector<Row> rows;
   for (const json& d : drills) {
     const bool ended = d.contains("ended_at_ms") && !d["ended_at_ms"].is_null();
-    rows.push_back({std::to_string(int_of(d, "id")), text_of(d, "target"), text_of(d, "action"),
-                    drill_state(d, now_ms), time_of(d, "started_at_ms"),
+    rows.push_back({std::to_string(int_of(d, "id")), field_text(d, "target"),
+                    field_text(d, "action"), drill_state(d, now_ms), time_of(d, "started_at_ms"),
                     ended ? time_of(d, "ended_at_ms") : time_of(d, "ends_at_ms"),
-                    text_of(d, "created_by"), text_of(d, "note")});
+                    field_text(d, "created_by"), field_text(d, "note")});
   }
   print_table(out, {"ID", "TARGET", "ACTION", "STATE", "STARTED", "ENDS", "BY", "NOTE"}, rows);
 }
 
 void print_drill(std::ostream& out, const json& drill, int64_t now_ms) {
   print_fields(out, {{"drill", std::to_string(int_of(drill, "id"))},
-                     {"target", text_of(drill, "target")},
-                     {"action", text_of(drill, "action")},
+                     {"target", field_text(drill, "target")},
+                     {"action", field_text(drill, "action")},
                      {"state", drill_state(drill, now_ms)},
                      {"started", time_of(drill, "started_at_ms")},
                      {"ends", time_of(drill, "ends_at_ms")},
                      {"ended", time_of(drill, "ended_at_ms")},
-                     {"duration", text_of(drill, "duration")},
-                     {"by", text_of(drill, "created_by")},
-                     {"note", text_of(drill, "note")}});
+                     {"duration", field_text(drill, "duration")},
+                     {"by", field_text(drill, "created_by")},
+                     {"note", field_text(drill, "note")}});
   out << "\n";
   const auto report = drill.find("report");
   if (report == drill.end() || report->is_null()) {
     out << "report: none yet (gslbd writes it while the drill runs and when it ends)\n";
   } else if (!report->is_object()) {
-    out << "report: " << text_of(drill, "report") << "\n";
+    out << "report: " << field_text(drill, "report") << "\n";
   } else {
     print_drill_report(out, *report);
   }
 }
 
 void print_drill_report(std::ostream& out, const json& report) {
-  out << "verdict: " << text_of(report, "verdict") << ": " << text_of(report, "reason") << "\n";
+  out << "verdict: " << field_text(report, "verdict") << ": " << field_text(report, "reason")
+      << "\n";
   out << "first moved answer: " << first_moved_text(report) << "\n";
-  out << "answers still at target: " << text_of(report, "answers_at_target") << "\n";
+  out << "answers still at target: " << field_text(report, "answers_at_target") << "\n";
   const json window = report.value("window", json::object());
   const json before = report.value("before", json::object());
   out << "during: " << time_of(window, "from_ms") << " .. " << time_of(window, "to_ms")

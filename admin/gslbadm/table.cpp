@@ -41,6 +41,13 @@ void print_fields(std::ostream& out,
   }
 }
 
+std::string field_text(const nlohmann::json& object, const char* key, const char* none) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return none;
+  if (it->is_string()) return it->get<std::string>().empty() ? none : it->get<std::string>();
+  return it->dump();
+}
+
 std::string utc_text(int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm parts{};

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace gslbadm {
 
 using Row = std::vector<std::string>;
@@ -18,6 +20,10 @@ void print_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 // One "key  value" pair per line, keys aligned.
 void print_fields(std::ostream& out,
                   const std::vector<std::pair<std::string, std::string>>& fields);
+
+// A JSON object's field as a cell: strings as they are, other values as JSON, and `none`
+// when the field is missing, null or an empty string.
+std::string field_text(const nlohmann::json& object, const char* key, const char* none = "-");
 
 // A unix time in milliseconds as UTC, to the second: "2024-05-01T10:00:00Z".
 std::string utc_text(int64_t unix_ms);
