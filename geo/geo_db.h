@@ -44,6 +44,8 @@ class GeoDb {
 
   const std::string& path() const { return path_; }
   std::string database_type() const { return mmdb_.metadata.database_type; }
+  // When the database was built (unix seconds, from its metadata).
+  int64_t build_epoch() const { return static_cast<int64_t>(mmdb_.metadata.build_epoch); }
 
  private:
   GeoDb() = default;

@@ -11,6 +11,7 @@
 
 #include "admin/api/api_server.h"
 #include "admin/api/gslbd_hooks.h"
+#include "admin/api/status_page.h"
 #include "geo/geo_db.h"
 #include "server/drill_watch.h"
 #include "server/feed_status.h"
@@ -59,6 +60,13 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
       ->check(CLI::ExistingFile);
   app.add_option("--admin-key", s.admin_key, "PEM private key of --admin-cert")
       ->check(CLI::ExistingFile);
+  app.add_option("--status-vantage", s.status_vantages,
+                 "NAME=ADDRESS: a client whose answers the admin status page (GET /) shows, "
+                 "repeatable")
+      ->check([](const std::string& text) {
+        auto vantage = admin::api::parse_status_vantage(text);
+        return vantage ? std::string() : vantage.error().text();
+      });
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -82,6 +90,7 @@ struct ControlLoop {
   uv_signal_t sigint{};
   server::SnapshotFeed* feed = nullptr;
   server::DrillWatch* drill_watch = nullptr;
+  server::GeoReloader* geo = nullptr;  // null without --geoip
   std::vector<server::Worker*> workers;
   std::unique_ptr<admin::api::ApiServer> api;
 };
@@ -114,8 +123,16 @@ void watch_drills(ControlLoop& c) {
         0);
 }
 
+// A changed --geoip file goes to the workers like a new snapshot.
+void reload_geoip(ControlLoop& c) {
+  if (!c.geo) return;
+  if (server::GeoDbPtr changed = c.geo->check(zones::unix_ms()))
+    for (server::Worker* w : c.workers) w->publish_geo(changed);
+}
+
 void poll_store(ControlLoop& c) {
   c.feed->poll(c.workers);
+  reload_geoip(c);
   watch_drills(c);
 }
 
@@ -178,6 +195,7 @@ admin::api::ApiSettings api_settings(const GslbdSettings& s) {
   settings.tokens_file = s.admin_tokens;
   settings.cert_file = s.admin_cert;
   settings.key_file = s.admin_key;
+  settings.status_vantages = s.status_vantages;
   return settings;
 }
 
@@ -234,11 +252,11 @@ int serve(GslbdSettings& s) {
   feed->set_status_board(&board);
   auto snapshot = feed->build_initial();
   if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
-  std::unique_ptr<geo::GeoDb> geodb;
+  std::unique_ptr<server::GeoReloader> geo;
   if (!s.geoip.empty()) {
-    auto opened = geo::GeoDb::open(s.geoip);
+    auto opened = server::GeoReloader::open(s.geoip, zones::unix_ms());
     if (!opened) return fail("--geoip: " + opened.error().text());
-    geodb = std::move(*opened);
+    geo = std::move(*opened);
   }
   auto sockets = server::open_sockets(addrs, threads);
   if (!sockets) return fail(sockets.error().text());
@@ -247,7 +265,7 @@ int serve(GslbdSettings& s) {
   config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
   config.chaos_id = s.chaos_id;
   config.chaos_version = s.chaos_version;
-  config.geodb = geodb.get();
+  config.geodb = geo ? geo->current().get() : nullptr;
   config.ecs_max_prefix_v4 = static_cast<uint8_t>(s.ecs_max_prefix_v4);
   config.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   const server::IoSettings io{s.tcp_idle_timeout_ms,
@@ -258,7 +276,8 @@ int serve(GslbdSettings& s) {
   control.feed = &*feed;
   server::DrillWatch drill_watch(feed->db(), started_at_ms);
   control.drill_watch = &drill_watch;
-  admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board};
+  control.geo = geo.get();
+  admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board, geo.get()};
   for (const auto& a : addrs) facts.listeners.push_back(a.text());
   for (int i = 0; i < threads; ++i) {
     workers.push_back(
@@ -276,7 +295,7 @@ int serve(GslbdSettings& s) {
   zones::log_event(zones::LogLevel::kInfo, "ready",
                    {{"addrs", joined(addrs)},
                     {"threads", std::to_string(threads)},
-                    {"geoip", geodb ? geodb->path() : "none"},
+                    {"geoip", geo ? s.geoip : "none"},
                     {"admin", control.api ? control.api->address() : "none"},
                     {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});

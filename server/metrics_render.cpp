@@ -146,6 +146,17 @@ void write_reloads(const FeedStatus& s, MetricsText& out) {
                1);
 }
 
+void write_geoip(const GeoStatus& g, MetricsText& out) {
+  out.family("gslb_geoip_build_epoch_seconds", "gauge",
+             "Build time (unix) of the GeoIP database in service.");
+  out.sample("gslb_geoip_build_epoch_seconds", static_cast<double>(g.build_epoch));
+  out.family("gslb_geoip_reloads_total", "counter",
+             "Changed --geoip files: put in service (ok) or not opened (failed; the previous "
+             "database kept serving).");
+  out.sample("gslb_geoip_reloads_total", {{"result", "ok"}}, g.reloads_ok);
+  out.sample("gslb_geoip_reloads_total", {{"result", "failed"}}, g.reloads_failed);
+}
+
 void write_process(const GslbdMetricsInput& in, MetricsText& out) {
   out.family("gslb_drills_active", "gauge", "Failover drills running now.");
   out.sample("gslb_drills_active", in.drills_active);
@@ -166,6 +177,7 @@ void write_gslbd_metrics(const GslbdMetricsInput& in, MetricsText& out) {
   write_health_reports(in.status.health, out);
   write_snapshot(in.status, in.now_ms, out);
   write_reloads(in.status, out);
+  if (in.geo) write_geoip(*in.geo, out);
   write_process(in, out);
 }
 

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "server/feed_status.h"
+#include "server/geo_reload.h"
 #include "server/metrics.h"
 #include "server/metrics_text.h"
 #include "zones/snapshot.h"
@@ -24,10 +26,11 @@ struct GslbdMetricsInput {
   // for every service/pool link, so a pool that answers nothing still shows.
   // May be null (then member metrics come from status.health only).
   zones::SnapshotPtr snapshot;
-  uint32_t drills_active = 0;  // drills running now (0 until drills exist)
-  std::string version;         // gslb_build_info{version}; GSLB_VERSION
-  int64_t started_at_ms = 0;   // unix ms when gslbd started
-  int64_t now_ms = 0;          // unix ms of this scrape (ages are relative to it)
+  std::optional<GeoStatus> geo;  // --geoip's database; none without the flag
+  uint32_t drills_active = 0;    // drills running now (0 until drills exist)
+  std::string version;           // gslb_build_info{version}; GSLB_VERSION
+  int64_t started_at_ms = 0;     // unix ms when gslbd started
+  int64_t now_ms = 0;            // unix ms of this scrape (ages are relative to it)
 };
 
 // Appends gslbd's metric families to `out`. Thread-safe with respect to the

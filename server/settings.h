@@ -20,7 +20,8 @@ struct GslbdSettings {
   std::string admin_tokens;                // NAME ROLE SECRET lines, mode 0600
   std::string admin_cert;                  // PEM: both or neither, for HTTPS
   std::string admin_key;
-  int threads = 0;  // 0: one per core
+  std::vector<std::string> status_vantages;  // NAME=ADDRESS: the admin status page's sample clients
+  int threads = 0;                           // 0: one per core
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;
   int max_udp_payload = 1232;

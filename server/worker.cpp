@@ -65,13 +65,27 @@ void Worker::publish(zones::SnapshotPtr snapshot) {
   uv_async_send(&wake_);
 }
 
+void Worker::publish_geo(GeoDbPtr geodb) {
+  {
+    std::lock_guard lock(pending_mutex_);
+    pending_geo_ = std::move(geodb);
+  }
+  uv_async_send(&wake_);
+}
+
 void Worker::on_wake() {
   bool stopping;
   zones::SnapshotPtr next;
+  GeoDbPtr next_geo;
   {
     std::lock_guard lock(pending_mutex_);
     stopping = stopping_;
     next = std::move(pending_);
+    next_geo = std::move(pending_geo_);
+  }
+  if (next_geo) {
+    config_.geodb = next_geo.get();
+    current_geo_ = std::move(next_geo);  // the last worker to let go unmaps the old file
   }
   if (next) {
     // Before the old snapshot is let go: its names key the folded counts.

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/geo_reload.h"
 #include "server/listeners.h"
 #include "server/metrics.h"
 #include "server/responder.h"
@@ -38,6 +39,9 @@ class Worker {
   void start();
   // From the control thread: use `snapshot` from the next loop turn on.
   void publish(zones::SnapshotPtr snapshot);
+  // From the control thread: use this GeoIP database from the next loop turn on (the worker
+  // keeps it alive while it serves from it).
+  void publish_geo(GeoDbPtr geodb);
   // The generation this worker is serving (the control thread retires older ones).
   uint64_t serving_generation() const { return serving_.load(std::memory_order_acquire); }
   // Stops the loop, closes every handle and joins the thread.
@@ -71,10 +75,12 @@ class Worker {
 
   std::mutex pending_mutex_;  // guards pending_ and stopping_; never taken per query
   zones::SnapshotPtr pending_;
+  GeoDbPtr pending_geo_;
   bool stopping_ = false;
 
   zones::SnapshotPtr current_;
   const zones::Snapshot* snapshot_ = nullptr;
+  GeoDbPtr current_geo_;  // what config_.geodb points to, once a reload replaced the first one
   std::atomic<uint64_t> serving_{0};
 
   std::vector<std::unique_ptr<UdpReceiver>> udp_;

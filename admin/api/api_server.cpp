@@ -9,8 +9,11 @@
 #include <mutex>
 #include <thread>
 
+#include "admin/api/status_page.h"
+#include "admin/api/status_site.h"
 #include "admin/api/tokens.h"
 #include "server/metrics_text.h"
+#include "zones/clock.h"
 #include "zones/log.h"
 
 namespace admin::api {
@@ -54,6 +57,22 @@ std::string bearer_secret(const httplib::Request& req) {
   return header.substr(kScheme.size());
 }
 
+// The status page's view of a request: its own routes judge the credentials.
+PageRequest page_request(const httplib::Request& req) {
+  return PageRequest{req.method,
+                     req.path,
+                     req.has_header("Authorization"),
+                     bearer_secret(req),
+                     req.get_header_value("Cookie"),
+                     req.body};
+}
+
+void send_page(httplib::Response& res, const PageResponse& page) {
+  res.status = page.status;
+  for (const auto& [name, value] : page.headers) res.set_header(name, value);
+  res.set_content(page.body, page.content_type.c_str());
+}
+
 void send(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
   if (!response.content_type.empty())
@@ -85,7 +104,10 @@ class HttpApiServer final : public ApiServer {
  public:
   HttpApiServer(const ApiSettings& settings, const ApiContext& context, const ApiHooks& hooks,
                 TokenTable tokens)
-      : hooks_(hooks), tokens_(std::move(tokens)), routes_(resource_routes(context)) {
+      : hooks_(hooks),
+        tokens_(std::move(tokens)),
+        routes_(resource_routes(context)),
+        site_(context, tokens_, !settings.cert_file.empty(), [this] { return status().body; }) {
     if (settings.cert_file.empty())
       http_ = std::make_unique<httplib::Server>();
     else
@@ -165,6 +187,10 @@ class HttpApiServer final : public ApiServer {
 
   void serve(const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/healthz") return send(res, ApiResponse{200, {{"status", "ok"}}, "", ""});
+    // The status page (GET /, POST /login, /logout) takes a session cookie as well as a
+    // bearer token; every other path below takes the bearer token only.
+    if (StatusSite::handles(req.method, req.path))
+      return send_page(res, site_.serve(page_request(req), zones::unix_ms()));
     const Token* token = tokens_.find(bearer_secret(req));
     if (token == nullptr) {
       res.set_header("WWW-Authenticate", "Bearer realm=\"gslb\"");
@@ -224,6 +250,7 @@ class HttpApiServer final : public ApiServer {
   ApiHooks hooks_;
   TokenTable tokens_;
   std::vector<Route> routes_;
+  StatusSite site_;
   std::unique_ptr<httplib::Server> http_;
   bool tls_ = false;
   std::string host_;
@@ -240,6 +267,9 @@ zones::Result<TokenTable> ApiServer::check(const ApiSettings& settings) {
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-cert/--admin-key",
                        "give both or neither");
   if (auto listen = parse_listen(settings.listen); !listen) return std::unexpected(listen.error());
+  if (auto vantages = parse_status_vantages(settings.status_vantages); !vantages)
+    return zones::fail(zones::ErrorCode::kInvalid, "--status-vantage " + vantages.error().where,
+                       vantages.error().message);
   if (!settings.cert_file.empty() &&
       !httplib::SSLServer(settings.cert_file.c_str(), settings.key_file.c_str()).is_valid())
     return zones::fail(zones::ErrorCode::kInvalid, "--admin-cert/--admin-key",
@@ -255,7 +285,10 @@ zones::Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiSettings& se
                                                            const ApiHooks& hooks) {
   auto tokens = check(settings);
   if (!tokens) return std::unexpected(tokens.error());
-  auto server = std::make_unique<HttpApiServer>(settings, context, hooks, std::move(*tokens));
+  ApiContext with_vantages = context;
+  if (!settings.status_vantages.empty())
+    with_vantages.status_vantages = *parse_status_vantages(settings.status_vantages);
+  auto server = std::make_unique<HttpApiServer>(settings, with_vantages, hooks, std::move(*tokens));
   if (auto bound = server->bind(*parse_listen(settings.listen)); !bound)
     return std::unexpected(bound.error());
   return std::unique_ptr<ApiServer>(std::move(server));

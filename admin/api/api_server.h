@@ -1,14 +1,17 @@
 // gslbd's admin HTTP API: HTTP/1.1 + JSON (cpp-httplib), on its own threads,
 // never on a DNS worker. Bearer tokens from a file (NAME ROLE SECRET per
 // line, ROLE read|write, '#' comments; refused when others may read it);
-// every path but /healthz needs one: 401 without or with an unknown token,
-// 403 for a write with a read token. Optional TLS. See docs/api.md.
+// every path but /healthz and the status page needs one: 401 without or with an
+// unknown token, 403 for a write with a read token. Optional TLS. GET / is a
+// read-only HTML status page that also takes a login session cookie
+// (status_site.h). See docs/api.md.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +27,9 @@ struct ApiSettings {
   std::string cert_file;                  // both or neither: TLS
   std::string key_file;
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  // --status-vantage NAME=ADDRESS values: the status page's sample clients, checked by
+  // check() and passed to the routes as ApiContext::status_vantages.
+  std::vector<std::string> status_vantages;
 };
 
 // What gslbd contributes beyond the store (may be empty functions).

@@ -7,6 +7,10 @@
 namespace admin::api {
 namespace {
 
+nlohmann::json optional_text(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
 nlohmann::json snapshot_json(const server::FeedStatus& s, int64_t now_ms) {
   return {{"generation", s.generation},
           {"built_at_ms", s.built_at_ms},
@@ -18,7 +22,7 @@ nlohmann::json snapshot_json(const server::FeedStatus& s, int64_t now_ms) {
 
 nlohmann::json reloads_json(const server::FeedStatus& s) {
   nlohmann::json out = {{"ok", s.reloads_ok}, {"failed", s.reloads_failed}};
-  out["last_error"] = s.last_error.empty() ? nlohmann::json() : nlohmann::json(s.last_error);
+  out["last_error"] = optional_text(s.last_error);
   out["last_error_at_ms"] =
       s.last_error.empty() ? nlohmann::json() : nlohmann::json(s.last_error_at_ms);
   return out;
@@ -35,6 +39,20 @@ nlohmann::json health_json(const server::HealthSummary& h) {
 
 }  // namespace
 
+nlohmann::json geoip_status_json(const server::GeoStatus& geo) {
+  const bool failed = !geo.last_error.empty();
+  return {
+      {"path", geo.path},
+      {"database_type", geo.database_type},
+      {"build_epoch", geo.build_epoch},
+      {"loaded_at_ms", geo.loaded_at_ms},
+      {"reloads",
+       {{"ok", geo.reloads_ok},
+        {"failed", geo.reloads_failed},
+        {"last_error", optional_text(geo.last_error)},
+        {"last_error_at_ms", failed ? nlohmann::json(geo.last_error_at_ms) : nlohmann::json()}}}};
+}
+
 nlohmann::json gslbd_status_json(const GslbdFacts& facts, const server::FeedStatus& status,
                                  int64_t now_ms) {
   return {{"version", facts.version},
@@ -45,7 +63,8 @@ nlohmann::json gslbd_status_json(const GslbdFacts& facts, const server::FeedStat
           {"snapshot", snapshot_json(status, now_ms)},
           {"reloads", reloads_json(status)},
           {"health", health_json(status.health)},
-          {"drills_active", status.drills_active}};
+          {"drills_active", status.drills_active},
+          {"geoip", facts.geo ? geoip_status_json(facts.geo->status()) : nlohmann::json()}};
 }
 
 ApiHooks gslbd_api_hooks(const GslbdFacts& facts) {
@@ -59,6 +78,7 @@ ApiHooks gslbd_api_hooks(const GslbdFacts& facts) {
     in.status = facts.board->read();
     in.snapshot = in.status.snapshot;
     in.drills_active = static_cast<uint32_t>(in.status.drills_active);
+    if (facts.geo) in.geo = facts.geo->status();
     in.version = facts.version;
     in.started_at_ms = facts.started_at_ms;
     in.now_ms = zones::unix_ms();

@@ -13,6 +13,7 @@
 
 #include "admin/api/api_server.h"
 #include "server/feed_status.h"
+#include "server/geo_reload.h"
 #include "server/metrics.h"
 
 namespace admin::api {
@@ -24,11 +25,14 @@ struct GslbdFacts {
   int threads = 0;
   std::vector<const server::WorkerMetrics*> workers;  // must outlive the API server
   const server::FeedStatusBoard* board = nullptr;     // must outlive the API server
+  const server::GeoReloader* geo = nullptr;  // null without --geoip; must outlive the API server
 };
 
 // The /v1/status document at `now_ms` (see docs/api.md for its fields).
 nlohmann::json gslbd_status_json(const GslbdFacts& facts, const server::FeedStatus& status,
                                  int64_t now_ms);
+// Its "geoip" member: the database in service and its reloads.
+nlohmann::json geoip_status_json(const server::GeoStatus& geo);
 
 // Hooks that read `facts` (kept by copy; its pointers must stay valid).
 ApiHooks gslbd_api_hooks(const GslbdFacts& facts);

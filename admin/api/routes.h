@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,9 @@ struct ApiContext {
   // server/drill_watch.h); unset in tests, nullopt when gslbd tracks no
   // such drill. Ended drills carry their final report in the store.
   std::function<std::optional<nlohmann::json>(const zones::Drill&)> drill_report;
+  // The status page's sample clients (--status-vantage NAME=ADDRESS), in flag order; none:
+  // the page shows the answers for a client of unknown location.
+  std::vector<std::pair<std::string, std::string>> status_vantages;
 };
 
 // Errors, always this shape: {"error": "...", "field": "..."} ("field"

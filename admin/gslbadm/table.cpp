@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "zones/clock.h"
+
 namespace gslbadm {
 namespace {
 
@@ -49,12 +51,7 @@ std::string field_text(const nlohmann::json& object, const char* key, const char
 }
 
 std::string utc_text(int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
+  return zones::utc_text(unix_ms);
 }
 
 }  // namespace gslbadm

@@ -1,12 +1,15 @@
 #!/usr/bin/perl
 # Writes a small GeoIP2-City-schema MaxMind DB for tests: networks on several
 # continents with country, continent and location, as the official databases
-# carry them. Usage: make_test_mmdb.pl OUT.mmdb
+# carry them. Usage: make_test_mmdb.pl OUT.mmdb [moved]
+# "moved" writes the same database with 198.51.100.0/24 in Sydney instead of
+# New York: a replacement file for the GeoIP reload tests.
 use strict;
 use warnings;
 use MaxMind::DB::Writer::Tree;
 
-my $out = shift or die "usage: $0 OUT.mmdb\n";
+my $out = shift or die "usage: $0 OUT.mmdb [moved]\n";
+my $variant = shift // '';
 my %types = (
     continent => 'map', country => 'map', location => 'map', names => 'map',
     code => 'utf8_string', iso_code => 'utf8_string', en => 'utf8_string',
@@ -27,6 +30,7 @@ my @rows = (
     ['2001:db8:1::/48', 'EU', 'FR', 48.9, 2.4],
     ['2001:db8:2::/48', 'SA', 'BR', -23.5, -46.6],
 );
+@{ $rows[0] } = ('198.51.100.0/24', 'OC', 'AU', -33.9, 151.2) if $variant eq 'moved';
 for my $r (@rows) {
     my ($net, $continent, $country, $lat, $lon) = @$r;
     $tree->insert_network($net, {

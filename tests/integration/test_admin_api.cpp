@@ -23,6 +23,7 @@
 #include "tests/support/dns_client.h"
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/http_client.h"
+#include "tests/support/zone_file.h"
 
 using namespace testsupport;
 using nlohmann::json;
@@ -30,13 +31,6 @@ using Clock = std::chrono::steady_clock;
 using Addrs = std::vector<std::string>;
 
 namespace {
-
-const char* kZone = R"($ORIGIN gslb.test.
-$TTL 300
-@ IN SOA ns1 hostmaster 1 3600 600 604800 60
-@ IN NS ns1
-ns1 IN A 192.0.2.53
-)";
 
 const char* kConfig = R"(regions:
   - {name: us-east, lat: 40.7, lon: -74.0, continent: NA, country: US}
@@ -106,7 +100,7 @@ struct Fixture {
     o.admin_api = true;
     o.setup = [](const std::filesystem::path& db) {
       const auto dir = db.parent_path();
-      std::ofstream(dir / "gslb.test.zone") << kZone;
+      std::ofstream(dir / "gslb.test.zone") << kGslbTestZone;
       std::ofstream(dir / "gslb.yaml") << "zones:\n  - {name: gslb.test., file: gslb.test.zone}\n"
                                        << kConfig;
       const RunResult r = run_program(

@@ -20,6 +20,7 @@
 #include "tests/support/healthd_runner.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/zone_file.h"
 #include "zones/db.h"
 #include "zones/gslb_store.h"
 
@@ -29,13 +30,6 @@ using Clock = std::chrono::steady_clock;
 using zones::HealthState;
 
 namespace {
-
-const char* kZone = R"($ORIGIN gslb.test.
-$TTL 300
-@ IN SOA ns1 hostmaster 1 3600 600 604800 60
-@ IN NS ns1
-ns1 IN A 192.0.2.53
-)";
 
 zones::Monitor http_monitor(const std::string& name, uint16_t port, uint32_t interval_ms,
                             uint32_t rise, uint32_t fall) {
@@ -94,7 +88,7 @@ std::vector<std::string> answer(const Endpoint& server, const std::string& name,
 std::unique_ptr<GslbdRunner> start_gslbd(const TempDir& dir, const zones::GslbConfig& config,
                                          std::vector<std::string> extra = {}) {
   const auto zone = dir.path() / "gslb.test.zone";
-  std::ofstream(zone) << kZone;
+  std::ofstream(zone) << kGslbTestZone;
   GslbdOptions o;
   o.zones = {{"gslb.test.", zone}};
   o.extra_args = std::move(extra);

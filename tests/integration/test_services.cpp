@@ -9,9 +9,13 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/dns_client.h"
 #include "tests/support/geo_data.h"
 #include "tests/support/gslbd_runner.h"
+#include "tests/support/healthd_runner.h"  // eventually
+#include "tests/support/http_client.h"
 #include "tests/support/zone_file.h"
 #include "zones/db.h"
 #include "zones/gslb_store.h"
@@ -162,7 +166,7 @@ struct Fixture {
   std::string mmdb = make_test_mmdb(dir);
   std::unique_ptr<GslbdRunner> gslbd;
 
-  Fixture() {
+  explicit Fixture(bool admin_api = false) {
     const auto zone = dir.path() / "gslb.test.zone";
     std::ofstream(zone) << kZone;
     GslbdOptions o;
@@ -170,6 +174,7 @@ struct Fixture {
     o.ipv6 = true;
     o.extra_args = {"--geoip", mmdb, "--ecs-max-prefix-v4", "25"};
     o.setup = apply_config;
+    o.admin_api = admin_api;
     gslbd = std::make_unique<GslbdRunner>(o);
   }
   const Endpoint& server() const { return gslbd->v4(); }
@@ -303,4 +308,42 @@ TEST_CASE("dig +subnet sees the answer and the echoed option with its scope") {
                    "+subnet=198.51.100.0/24", "prox.gslb.test.", "A"});
   REQUIRE(k.status == 0);
   CHECK(k.out.find("10.1.0.1") != std::string::npos);
+}
+
+TEST_CASE("a replaced GeoIP file serves at once; a broken one leaves the last good one serving") {
+  Fixture f(/*admin_api=*/true);
+  auto answer = [&] {
+    return ask(f.server(), "prox.gslb.test.", LDNS_RR_TYPE_A, "198.51.100.7", 32).addresses;
+  };
+  REQUIRE(answer() == Addrs{"10.1.0.1"});  // New York: us-east
+  // Written beside it, then renamed over it, as docs/geoip-data.md says to update.
+  const auto next = f.dir.path() / "next.mmdb";
+  make_moved_test_mmdb(next);
+  std::filesystem::rename(next, f.mmdb);
+  // 198.51.100.0/24 is in Sydney now: Tokyo's pool is the nearest.
+  CHECK(eventually([&] { return answer() == Addrs{"10.3.0.1"}; }, std::chrono::seconds(3)));
+  CHECK(f.gslbd->process().wait_for_line("event=geoip_reloaded", std::chrono::seconds(1)));
+
+  std::ofstream(next, std::ios::binary) << "not a MaxMind DB";
+  std::filesystem::rename(next, f.mmdb);
+  const auto failed =
+      f.gslbd->process().wait_for_line("event=geoip_reload_failed", std::chrono::seconds(3));
+  REQUIRE(failed);
+  CHECK(failed->find("level=error") != std::string::npos);
+  CHECK(answer() == Addrs{"10.3.0.1"});  // the moved database still serves
+
+  const auto status =
+      http_bearer("GET", f.gslbd->admin_url() + "/v1/status", f.gslbd->read_token());
+  REQUIRE(status.status == 200);
+  const auto geoip = nlohmann::json::parse(status.body).at("geoip");
+  CHECK(geoip.at("path") == f.mmdb);
+  CHECK(geoip.at("database_type") == "GeoIP2-City");
+  CHECK(geoip.at("reloads").at("ok") == 1);
+  CHECK(geoip.at("reloads").at("failed") == 1);
+  CHECK(geoip.at("reloads").at("last_error").get<std::string>().find("MaxMind") !=
+        std::string::npos);
+  const auto metrics = http_bearer("GET", f.gslbd->admin_url() + "/metrics", f.gslbd->read_token());
+  CHECK(metrics.body.find("gslb_geoip_reloads_total{result=\"ok\"} 1") != std::string::npos);
+  CHECK(metrics.body.find("gslb_geoip_reloads_total{result=\"failed\"} 1") != std::string::npos);
+  CHECK(metrics.body.find("gslb_geoip_build_epoch_seconds ") != std::string::npos);
 }
