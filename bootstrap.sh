@@ -31,7 +31,7 @@ usage() {
 usage: ./bootstrap.sh deps|test|demo
   deps  install the Debian packages gslb needs (only those missing)
   test  deps, then a clean Release build + ctest, then a clean ASan/UBSan build + ctest
-  demo  deps, build, and serve docs/examples/gslb.example.zone on 127.0.0.1 and ::1
+  demo  deps, build, and run three regions, gslb-healthd and gslbd on loopback (Ctrl-C stops)
 EOF
   exit 2
 }
@@ -110,14 +110,22 @@ cmd_test() {
 
 # ---------------------------------------------------------------- demo
 # The demo is a list of steps sharing DEMO_* variables; each long-running program is
-# started with demo_spawn so that Ctrl-C stops them all. Later steps (healthd, regions,
-# services) are one function and one entry in DEMO_STEPS each.
+# started with demo_spawn so that Ctrl-C stops them all.
+#
+# GSLB_DEMO_PREBUILT=DIR uses the programs of an existing build directory and installs
+# nothing (the demo's own test runs it so); DEMO_PORT, DEMO_ADMIN_PORT and DEMO_LB_PORT
+# move it off the default ports.
 
-DEMO_BUILD="$ROOT/build/demo"
+DEMO_BUILD="${GSLB_DEMO_PREBUILT:-$ROOT/build/demo}"
+DEMO_LB_PORT="${DEMO_LB_PORT:-18080}"
 DEMO_DIR=""
 DEMO_DB=""
 DEMO_PIDS=()
-DEMO_STEPS=(demo_build demo_store demo_tokens demo_gslbd demo_hints)
+DEMO_STEPS=(demo_build demo_store demo_tokens demo_regions demo_healthd demo_gslbd
+  demo_wait_healthy demo_hints)
+# The regional load balancers: pool, loopback address, reported load (docs/examples/demo.yaml).
+DEMO_LBS=("us-east 127.0.0.11 0.30" "us-east 127.0.0.12 0.35" "eu-west 127.0.0.21 0.20"
+  "ap-southeast 127.0.0.31 0.50")
 
 demo_cleanup() {
   local pid
@@ -127,35 +135,40 @@ demo_cleanup() {
   DEMO_PIDS=()
 }
 
-# demo_spawn NAME CMD...: run CMD in the background, its stderr in $DEMO_DIR/NAME.log.
+# demo_spawn NAME CMD...: run CMD in the background, its output in $DEMO_DIR/NAME.log.
 demo_spawn() {
   local name="$1"
   shift
-  "$@" 2>"$DEMO_DIR/$name.log" &
+  "$@" >"$DEMO_DIR/$name.log" 2>&1 &
   DEMO_PIDS+=("$!")
 }
 
-# demo_wait_log NAME PATTERN: until the log shows PATTERN (the program's ready line).
+# demo_wait_log NAME PATTERN [COUNT]: until the log shows PATTERN on COUNT lines (default 1).
 demo_wait_log() {
-  local name="$1" pattern="$2" i
-  for ((i = 0; i < 100; i++)); do
-    grep -q -- "$pattern" "$DEMO_DIR/$name.log" 2>/dev/null && return 0
+  local name="$1" pattern="$2" count="${3:-1}" i
+  for ((i = 0; i < 150; i++)); do
+    (($(grep -c -- "$pattern" "$DEMO_DIR/$name.log" 2>/dev/null) >= count)) && return 0
     sleep 0.1
   done
   cat "$DEMO_DIR/$name.log" >&2 || true
-  die "$name did not log '$pattern'"
+  die "$name did not log '$pattern' (its log is above)"
 }
 
 gslbadm() { "$DEMO_BUILD/admin/gslbadm" --db "$DEMO_DB" "$@"; }
 
-demo_build() { build "$DEMO_BUILD" Release -DGSLB_TESTS=OFF; }
+demo_build() {
+  [[ -n "${GSLB_DEMO_PREBUILT:-}" ]] && return 0
+  build "$DEMO_BUILD" Release -DGSLB_TESTS=OFF
+}
 
-# The example zone and its GSLB configuration (docs/examples/gslb.yaml imports the zone
-# file too), and demo GeoIP data: the generator the tests use (a few documentation networks
-# on several continents, GeoIP2 City schema), so no MaxMind download is needed.
+# docs/examples/demo.yaml (with the zone file it imports) on the health port asked for, and
+# demo GeoIP data: the generator the tests use (a few documentation networks on several
+# continents, GeoIP2 City schema), so no MaxMind download is needed.
 demo_store() {
-  gslbadm init
-  gslbadm apply -f "$ROOT/docs/examples/gslb.yaml"
+  cp "$ROOT/docs/examples/gslb.example.zone" "$DEMO_DIR/"
+  sed "s/port: 18080/port: $DEMO_LB_PORT/" "$ROOT/docs/examples/demo.yaml" >"$DEMO_DIR/demo.yaml"
+  gslbadm init >/dev/null
+  gslbadm apply -f "$DEMO_DIR/demo.yaml" >"$DEMO_DIR/apply.log"
   perl "$ROOT/tests/data/make_test_mmdb.pl" "$DEMO_DIR/demo.mmdb"
 }
 
@@ -172,60 +185,92 @@ demo_tokens() {
   )
 }
 
+# One small HTTP server per regional load balancer, answering /healthz with its load.
+demo_regions() {
+  local lb pool address load
+  for lb in "${DEMO_LBS[@]}"; do
+    read -r pool address load <<<"$lb"
+    demo_spawn "lb-$address" python3 "$ROOT/tests/support/backend.py" \
+      --bind "$address" --port "$DEMO_LB_PORT" --load "$load"
+  done
+  for lb in "${DEMO_LBS[@]}"; do
+    read -r pool address load <<<"$lb"
+    demo_wait_log "lb-$address" "^ready "
+  done
+}
+
+demo_healthd() {
+  demo_spawn healthd "$DEMO_BUILD/healthd/gslb-healthd" --db "$DEMO_DB" --vantage demo
+  demo_wait_log healthd "event=healthd_started"
+}
+
+# The status page's sample clients are the demo GeoIP data's three cities.
 demo_gslbd() {
   demo_spawn gslbd "$DEMO_BUILD/server/gslbd" --db "$DEMO_DB" \
     --listen "127.0.0.1:$DEMO_PORT" --listen "[::1]:$DEMO_PORT" \
     --admin "127.0.0.1:$DEMO_ADMIN_PORT" --admin-tokens "$DEMO_DIR/tokens" \
-    --chaos-id "gslb-demo" --chaos-version "gslb demo" --geoip "$DEMO_DIR/demo.mmdb"
+    --chaos-id "gslb-demo" --chaos-version "gslb demo" --geoip "$DEMO_DIR/demo.mmdb" \
+    --status-vantage new-york=198.51.100.10 --status-vantage frankfurt=203.0.113.10 \
+    --status-vantage sydney=192.0.2.10
   demo_wait_log gslbd "event=ready"
 }
 
+# Every load balancer probed up (rise: 2 good probes, a second apart).
+demo_wait_healthy() {
+  demo_wait_log healthd "event=member_state_changed.* to=up" "${#DEMO_LBS[@]}"
+}
+
 demo_hints() {
+  local dig="dig @127.0.0.1 -p $DEMO_PORT +norec" adm="$DEMO_BUILD/admin/gslbadm"
   cat <<EOF
 
-gslbd is serving gslb.example. on 127.0.0.1:$DEMO_PORT and [::1]:$DEMO_PORT. Try:
+gslb demo: gslbd serves gslb.example. on 127.0.0.1:$DEMO_PORT and [::1]:$DEMO_PORT, with
+three regions whose load balancers are local HTTP servers, probed by gslb-healthd:
+  us-east       127.0.0.11, 127.0.0.12   (load 0.30, 0.35)
+  eu-west       127.0.0.21               (load 0.20)
+  ap-southeast  127.0.0.31               (load 0.50)
+Services (docs/examples/demo.yaml): app = proximity, fast = latency, login = failover.
+The demo GeoIP data puts 198.51.100.0/24 in New York, 203.0.113.0/24 in Frankfurt and
+192.0.2.0/24 in Sydney.
 
-  dig @127.0.0.1 -p $DEMO_PORT gslb.example. SOA +norec
-  dig @127.0.0.1 -p $DEMO_PORT www.gslb.example. A +norec
-  dig @::1       -p $DEMO_PORT api.gslb.example. AAAA +norec
-  dig @127.0.0.1 -p $DEMO_PORT nothere.gslb.example. A +norec      # NXDOMAIN
-  dig @127.0.0.1 -p $DEMO_PORT www.example.com. A +norec           # REFUSED: not our zone
-  dig @127.0.0.1 -p $DEMO_PORT version.bind. TXT CH +norec
+Answers from three continents:
 
-GSLB services (docs/walkthrough.md), from three continents (the demo GeoIP data puts
-198.51.100.0/24 in New York, 203.0.113.0/24 in Frankfurt, 192.0.2.0/24 in Sydney):
+  $dig app.gslb.example. A +subnet=198.51.100.0/24   # New York: us-east
+  $dig app.gslb.example. A +subnet=203.0.113.0/24    # Frankfurt: eu-west
+  $dig app.gslb.example. A +subnet=192.0.2.0/24      # Sydney: ap-southeast
+  $dig fast.gslb.example. A +subnet=203.0.113.0/24   # latency: eu-west
+  $dig login.gslb.example. A                         # failover: us-east
+  $dig gslb.example. SOA
 
-  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=198.51.100.0/24   # us-east
-  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=203.0.113.0/24    # eu-central
-  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=192.0.2.0/24      # ap-northeast
-  dig @127.0.0.1 -p $DEMO_PORT shop.gslb.example. AAAA +norec +subnet=2001:db8:1::/48
-  $DEMO_BUILD/admin/gslbadm --db $DEMO_DB explain app.gslb.example --client 192.0.2.1 \\
-      --ecs 192.0.2.0/24 --geoip $DEMO_DIR/demo.mmdb
-  $DEMO_BUILD/admin/gslbadm --db $DEMO_DB pool disable ap-northeast   # then dig again
+Why an answer is what it is:
 
-The admin API (docs/api.md) on 127.0.0.1:$DEMO_ADMIN_PORT, token in $DEMO_DIR/token.
-A failover drill (docs/drills.md): preview it, run it for 2 minutes, watch answers move,
-read its report:
+  $adm --db $DEMO_DB explain app.gslb.example --client 192.0.2.1 --ecs 192.0.2.0/24 --geoip $DEMO_DIR/demo.mmdb
 
-  export TOKEN=\$(cat $DEMO_DIR/token) API=http://127.0.0.1:$DEMO_ADMIN_PORT
-  curl -s -H "Authorization: Bearer \$TOKEN" \$API/v1/status
-  curl -s -H "Authorization: Bearer \$TOKEN" -X POST \$API/v1/drills \\
-      -d '{"target": "pool/us-east", "action": "fail", "duration": "2m", "dry_run": true}'
-  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token \\
-      drill start --target pool/us-east --action fail --duration 2m --note "demo drill"
-  dig @127.0.0.1 -p $DEMO_PORT app.gslb.example. A +norec +subnet=198.51.100.0/24   # now eu-central
-  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token drill show 1
-  $DEMO_BUILD/admin/gslbadm --api \$API --token-file $DEMO_DIR/token drill abort 1
+Health, and a region failing for real (its load balancer answers 503; back with 200):
 
-  $DEMO_BUILD/admin/gslbadm --db $DEMO_DB --help
-  logs: $DEMO_DIR/gslbd.log
+  $adm --db $DEMO_DB health
+  curl -s -X POST http://127.0.0.21:$DEMO_LB_PORT/control -d '{"status": 503}'
+  $dig app.gslb.example. A +subnet=203.0.113.0/24    # two seconds later: us-east
+  curl -s -X POST http://127.0.0.21:$DEMO_LB_PORT/control -d '{"status": 200}'
 
-Ctrl-C stops everything and removes $DEMO_DIR.
+The admin API on http://127.0.0.1:$DEMO_ADMIN_PORT (token in $DEMO_DIR/token). A failover
+drill (docs/drills.md): fail us-east for 2 minutes, see answers move, read the report:
+
+  export GSLB_API=http://127.0.0.1:$DEMO_ADMIN_PORT GSLB_TOKEN_FILE=$DEMO_DIR/token
+  $adm drill start --target pool/us-east --action fail --duration 2m --note "demo drill"
+  $dig login.gslb.example. A                         # now eu-west
+  $adm drill show 1
+  $adm drill abort 1
+
+The status page (map, answers, drills, audit): http://127.0.0.1:$DEMO_ADMIN_PORT/
+(log in with the token: cat $DEMO_DIR/token)
+
+Logs: $DEMO_DIR/*.log. Ctrl-C stops everything and removes $DEMO_DIR.
 EOF
 }
 
 cmd_demo() {
-  cmd_deps
+  [[ -n "${GSLB_DEMO_PREBUILT:-}" ]] || cmd_deps
   DEMO_DIR="$(mktemp -d -t gslb-demo-XXXXXX)"
   DEMO_DB="$DEMO_DIR/gslb.db"
   trap demo_cleanup EXIT
