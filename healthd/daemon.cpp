@@ -281,7 +281,7 @@ int run_daemon(const DaemonOptions& options) {
   }
   if (auto migrated = zones::migrate(*db); !migrated) {
     std::fprintf(stderr, "gslb-healthd: --db %s: %s\n", options.db.c_str(),
-                 migrated.error().text().c_str());
+                 migrated.error().message.c_str());
     return 1;
   }
   Daemon daemon(options, std::move(*db));

@@ -29,33 +29,41 @@ int main(int argc, char** argv) {
   app.add_option("--db", options.db, "SQLite store shared with gslbd (gslbadm --db FILE init)")
       ->required();
   app.add_option("--vantage", options.vantage,
-                 "Name of this vantage point; several daemons (one per place) report on the "
+                 "name of this vantage point; several daemons (one per place) report on the "
                  "same members and gslbd combines them")
       ->capture_default_str()
       ->check([](const std::string& name) { return healthd::vantage_name_problem(name); });
   app.add_option("--max-concurrent", options.max_concurrent,
-                 "Probes in flight at once over all monitors; more wait their turn")
+                 "probes in flight at once over all monitors; more wait their turn")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   options.probe_threads = healthd::default_probe_threads();
   app.add_option("--probe-threads", options.probe_threads,
-                 "Worker threads that run the probes (each its own loop and curl multi "
+                 "worker threads that run the probes (each its own loop and curl multi "
                  "handle); default: the machine's cores, at most 8")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   app.add_option("--config-poll", options.config_poll_ms,
-                 "Milliseconds between checks of the store for configuration changes")
+                 "milliseconds between checks of the store for configuration changes")
       ->check(CLI::Range(50, 60000))
       ->capture_default_str();
   app.add_option("--stats-interval", options.stats_interval_ms,
-                 "Milliseconds between healthd_stats log lines (0 = none)")
+                 "milliseconds between healthd_stats log lines (0 = none)")
       ->check(CLI::Range(0, 3600000))
       ->capture_default_str();
   app.add_option("--log-level", log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
-  app.set_version_flag("--version", std::string("gslb-healthd ") + GSLB_VERSION);
-  CLI11_PARSE(app, argc, argv);
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.set_version_flag("--version", std::string("gslb-healthd ") + GSLB_VERSION,
+                       "print the version and exit");
+  app.footer("Monitors, rise/fall, vantages and every flag: docs/health-checks.md");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit 2, as gslbd's and gslbadm's do (CLI11's own codes are 100 and up).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   zones::LogLevel level;
   zones::parse_log_level(log_level, level);
   zones::set_log_level(level);

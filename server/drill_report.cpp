@@ -39,6 +39,11 @@ uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts) {
 
 namespace {
 
+// "1 answer", "2 answers".
+std::string answers_text(uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " answer" : " answers");
+}
+
 std::pair<std::string, std::string> verdict(const DrillScope& scope, const DrillCounts& counts) {
   if (!counts.live_at_ms && !counts.final)
     return {"pending", "waiting for gslbd's workers to answer with the drill"};
@@ -47,14 +52,14 @@ std::pair<std::string, std::string> verdict(const DrillScope& scope, const Drill
                            std::to_string(*counts.live_at_ms - counts.started_at_ms) +
                            " ms after the start";
   if (counts.answers_at_target > 0)
-    return {"fail", std::to_string(counts.answers_at_target) +
-                        " answers still pointed at the target after the drill " + took};
+    return {"fail", answers_text(counts.answers_at_target) +
+                        " still pointed at the target after the drill " + took};
   const uint64_t moved = moved_answers(scope, counts);
   if (moved == 0)
     return {"pass", "the drill " + took +
                         "; no answers for the services it touches since then, none at the target"};
-  return {"pass", "the drill " + took + "; " + std::to_string(moved) +
-                      " answers went elsewhere, none to the target"};
+  return {"pass",
+          "the drill " + took + "; " + answers_text(moved) + " went elsewhere, none to the target"};
 }
 
 nlohmann::json json_or_null(const std::optional<int64_t>& value) {

@@ -73,6 +73,22 @@ zones::Result<void> open_first(ListenAddress& addr, WorkerSockets& first) {
                      "no free port for UDP and TCP");
 }
 
+// Our sockets share their port with SO_REUSEPORT (one per worker), which would also let a
+// second gslbd on the same address split the queries with the first without a word. A
+// plain bind of the fixed port first finds any holder, ours or not.
+zones::Result<void> refuse_if_taken(const ListenAddress& addr) {
+  if (addr.port() == 0) return {};
+  const int fd = socket(addr.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::unexpected(sock_error("socket", addr));
+  if (addr.family() == AF_INET6) set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+  const bool taken =
+      bind(fd, reinterpret_cast<const sockaddr*>(&addr.addr), addr.len) != 0 && errno == EADDRINUSE;
+  close(fd);
+  if (!taken) return {};
+  return zones::fail(zones::ErrorCode::kIo, "--listen " + addr.text(),
+                     "address in use: another program (another gslbd?) serves UDP there");
+}
+
 }  // namespace
 
 int ListenAddress::port() const {
@@ -131,6 +147,8 @@ zones::Result<ListenAddress> parse_listen_address(const std::string& text) {
 zones::Result<std::vector<WorkerSockets>> open_sockets(std::vector<ListenAddress>& addrs,
                                                        int workers) {
   std::vector<WorkerSockets> sockets(workers);
+  for (const ListenAddress& addr : addrs)
+    if (auto free = refuse_if_taken(addr); !free) return std::unexpected(free.error());
   for (ListenAddress& addr : addrs) {
     if (auto r = open_first(addr, sockets[0]); !r) {
       close_sockets(sockets);

@@ -35,13 +35,13 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
     app.add_option(row.flag, s.*row.field, row.help)
         ->check(CLI::Range(row.min, row.max))
         ->capture_default_str();
-  app.add_option("--chaos-id", s.chaos_id, "Answer id.server/hostname.bind CH TXT with this");
+  app.add_option("--chaos-id", s.chaos_id, "answer id.server/hostname.bind CH TXT with this");
   app.add_option("--chaos-version", s.chaos_version,
-                 "Answer version.bind/version.server CH TXT with this");
+                 "answer version.bind/version.server CH TXT with this");
   app.add_option("--geoip", s.geoip,
                  "MaxMind DB (GeoIP2/GeoLite2 City or Country) for client locations");
   app.add_option("--health-quorum", s.health_quorum,
-                 "Fresh vantage reports saying down that make a member down: majority | any | "
+                 "fresh vantage reports saying down that make a member down: majority | any | "
                  "all | N")
       ->check([](const std::string& text) {
         return server::parse_quorum(text) ? std::string()
@@ -49,12 +49,12 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
       })
       ->capture_default_str();
   app.add_option("--admin", s.admin,
-                 "Admin API ADDR:PORT or [IPV6]:PORT (port 0 picks one), or none; on by default "
+                 "admin API ADDR:PORT or [IPV6]:PORT (port 0 picks one), or none; on by default "
                  "only when --admin-tokens is given")
       ->each([&s](const std::string&) { s.admin_given = true; })
       ->capture_default_str();
   app.add_option("--admin-tokens", s.admin_tokens,
-                 "Admin API tokens: NAME ROLE SECRET per line, ROLE read|write; mode 0600")
+                 "admin API tokens: NAME ROLE SECRET per line, ROLE read|write; mode 0600")
       ->check(CLI::ExistingFile);
   app.add_option("--admin-cert", s.admin_cert, "PEM certificate: serve the admin API over HTTPS")
       ->check(CLI::ExistingFile);
@@ -70,7 +70,10 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
-  app.set_version_flag("--version", std::string("gslbd ") + GSLB_VERSION);
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.set_version_flag("--version", std::string("gslbd ") + GSLB_VERSION,
+                       "print the version and exit");
+  app.footer("Every flag, log event and DNS behaviour: docs/gslbd.md");
 }
 
 int fail(const std::string& message) {
@@ -91,6 +94,7 @@ struct ControlLoop {
   server::SnapshotFeed* feed = nullptr;
   server::DrillWatch* drill_watch = nullptr;
   server::GeoReloader* geo = nullptr;  // null without --geoip
+  uint64_t query_samples_dropped = 0;  // the workers' dropped samples already warned of
   std::vector<server::Worker*> workers;
   std::unique_ptr<admin::api::ApiServer> api;
 };
@@ -123,6 +127,21 @@ void watch_drills(ControlLoop& c) {
         0);
 }
 
+// The sampled query log: what the workers kept since the last poll, as event=query lines.
+void write_query_samples(ControlLoop& c) {
+  uint64_t dropped = 0;
+  for (server::Worker* w : c.workers) {
+    server::QuerySampler& sampler = w->query_sampler();
+    if (!sampler.enabled()) return;  // the same setting for every worker
+    sampler.drain(server::log_query_sample);
+    dropped += sampler.dropped();
+  }
+  if (dropped > c.query_samples_dropped)
+    zones::log_event(zones::LogLevel::kWarn, "query_samples_dropped",
+                     {{"total", std::to_string(dropped)}});
+  c.query_samples_dropped = dropped;
+}
+
 // A changed --geoip file goes to the workers like a new snapshot.
 void reload_geoip(ControlLoop& c) {
   if (!c.geo) return;
@@ -133,6 +152,7 @@ void reload_geoip(ControlLoop& c) {
 void poll_store(ControlLoop& c) {
   c.feed->poll(c.workers);
   reload_geoip(c);
+  write_query_samples(c);
   watch_drills(c);
 }
 
@@ -270,7 +290,7 @@ int serve(GslbdSettings& s) {
   config.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   const server::IoSettings io{s.tcp_idle_timeout_ms,
                               std::max(1, (s.max_tcp_connections + threads - 1) / threads),
-                              s.udp_coalesce_us};
+                              s.udp_coalesce_us, static_cast<uint32_t>(s.query_log_sample)};
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;

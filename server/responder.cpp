@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "server/metrics.h"
+#include "server/query_log.h"
 #include "server/response.h"
 #include "server/wire.h"
 
@@ -106,6 +107,9 @@ size_t answer_query(const zones::Snapshot& snap, const ResponderConfig& cfg, Que
   }
   write_header(out, q, o, q.question_ok);
   if (ctx.metrics != nullptr) ctx.metrics->count_query(transport, q, o.rcode, o.truncated);
+  if (ctx.sampler != nullptr)
+    ctx.sampler->offer(q, ctx.peer, o.rcode, o.counts[kAnswer], transport == Transport::kTcp,
+                       o.truncated);
   return end;
 }
 

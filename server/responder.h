@@ -28,6 +28,7 @@ struct ResponderConfig {
 enum class Transport : uint8_t { kUdp, kTcp };
 
 class WorkerMetrics;
+class QuerySampler;
 
 // Per-worker scratch, reused for every query.
 struct QueryContext {
@@ -35,6 +36,7 @@ struct QueryContext {
   const sockaddr* peer = nullptr;    // the packet's source, set by the I/O code before each query
   Rng rng{0};                        // the worker seeds it
   WorkerMetrics* metrics = nullptr;  // the worker's counters; null: nothing is counted
+  QuerySampler* sampler = nullptr;   // --query-log-sample; null: off
 };
 
 // Writes the response to `req` into `out`, whose capacity must cover the

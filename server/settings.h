@@ -29,6 +29,7 @@ struct GslbdSettings {
   int udp_coalesce_us = 300;
   int ecs_max_prefix_v4 = 24;
   int ecs_max_prefix_v6 = 56;
+  int query_log_sample = 0;
 };
 
 struct IntSetting {
@@ -43,21 +44,23 @@ inline const std::vector<std::string> kDefaultListen = {"0.0.0.0:53", "[::]:53"}
 
 inline constexpr IntSetting kIntSettings[] = {
     {"--threads", &GslbdSettings::threads, 0, 256,
-     "Worker threads, each with its own UDP and TCP sockets (0 = one per core)"},
+     "worker threads, each with its own UDP and TCP sockets (0 = one per core)"},
     {"--tcp-idle-timeout", &GslbdSettings::tcp_idle_timeout_ms, 100, 600000,
-     "Milliseconds a TCP connection may stay idle before the server closes it"},
+     "milliseconds a TCP connection may stay idle before the server closes it"},
     {"--max-tcp-connections", &GslbdSettings::max_tcp_connections, 1, 1000000,
-     "Open TCP connections across all workers; more wait in the listen backlog"},
+     "open TCP connections across all workers; more wait in the listen backlog"},
     {"--max-udp-payload", &GslbdSettings::max_udp_payload, 512, 4096,
-     "Largest UDP response, and the EDNS payload size advertised"},
+     "largest UDP response, and the EDNS payload size advertised"},
     {"--udp-coalesce", &GslbdSettings::udp_coalesce_us, 0, 2000,
-     "Microseconds to wait for more UDP queries after a busy wakeup (0 = off)"},
+     "microseconds to wait for more UDP queries after a busy wakeup (0 = off)"},
     {"--poll-interval", &GslbdSettings::poll_interval_ms, 10, 10000,
-     "Milliseconds between checks of the store for changes"},
+     "milliseconds between checks of the store for changes"},
     {"--ecs-max-prefix-v4", &GslbdSettings::ecs_max_prefix_v4, 0, 32,
-     "Longest IPv4 Client Subnet prefix used; longer ones are cut to it"},
+     "longest IPv4 Client Subnet prefix used; longer ones are cut to it"},
     {"--ecs-max-prefix-v6", &GslbdSettings::ecs_max_prefix_v6, 0, 128,
-     "Longest IPv6 Client Subnet prefix used; longer ones are cut to it"},
+     "longest IPv6 Client Subnet prefix used; longer ones are cut to it"},
+    {"--query-log-sample", &GslbdSettings::query_log_sample, 0, 1000000,
+     "log one query in N per worker thread as an event=query line (0 = no query log)"},
 };
 
 }  // namespace server

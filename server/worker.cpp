@@ -17,11 +17,13 @@ Worker::Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSocke
       config_(config),
       io_(io),
       sockets_(std::move(sockets)),
+      sampler_(io.query_log_every),
       current_(std::move(snapshot)) {
   snapshot_ = current_.get();
   serving_ = current_->generation;
   metrics_.bind(current_->services);
   context_.metrics = &metrics_;
+  if (sampler_.enabled()) context_.sampler = &sampler_;
   // Weighted choices need independent streams per worker, not secrecy.
   const uint64_t seed = static_cast<uint64_t>(uv_hrtime()) ^ (static_cast<uint64_t>(id) << 32) ^
                         static_cast<uint64_t>(getpid());

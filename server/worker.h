@@ -14,6 +14,7 @@
 #include "server/geo_reload.h"
 #include "server/listeners.h"
 #include "server/metrics.h"
+#include "server/query_log.h"
 #include "server/responder.h"
 #include "zones/snapshot.h"
 
@@ -26,6 +27,7 @@ struct IoSettings {
   int tcp_idle_timeout_ms = 10000;
   int max_tcp_connections = 1024;  // this worker's share of the server-wide cap
   int udp_coalesce_us = 300;       // see UdpReceiver::on_readable; 0 = off
+  uint32_t query_log_every = 0;    // --query-log-sample: one query in N is logged; 0 = off
 };
 
 class Worker {
@@ -49,6 +51,8 @@ class Worker {
   // This worker's counters: read them from any thread (WorkerMetrics::collect)
   // while the worker lives.
   const WorkerMetrics& metrics() const { return metrics_; }
+  // The control thread drains the sampled queries (query_log.h).
+  QuerySampler& query_sampler() { return sampler_; }
 
   // The query path's view, for the I/O classes.
   const zones::Snapshot& snapshot() const { return *snapshot_; }
@@ -71,6 +75,7 @@ class Worker {
   uv_async_t wake_{};
   std::thread thread_;
   WorkerMetrics metrics_;
+  QuerySampler sampler_;
   QueryContext context_;
 
   std::mutex pending_mutex_;  // guards pending_ and stopping_; never taken per query

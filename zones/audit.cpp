@@ -14,6 +14,13 @@ void bind_json(Statement& stmt, std::string_view name, const std::string& json) 
   }
 }
 
+// A stored object's JSON as a value; text that is not JSON (never written so) as a string.
+nlohmann::json stored_json(const std::string& text) {
+  if (text.empty()) return nullptr;
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value.is_discarded() ? nlohmann::json(text) : value;
+}
+
 }  // namespace
 
 Result<void> append_audit(Db& db, const AuditEntry& entry) {
@@ -45,6 +52,19 @@ Result<std::vector<AuditEntry>> list_audit(Db& db, int64_t limit) {
                        stmt->text_at(4), stmt->text_at(5), stmt->text_at(6)});
   }
   return entries;
+}
+
+nlohmann::json audit_json(const std::vector<AuditEntry>& entries) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const AuditEntry& e : entries)
+    list.push_back({{"id", e.id},
+                    {"at_ms", e.at_ms},
+                    {"actor", e.actor},
+                    {"action", e.action},
+                    {"object", e.object},
+                    {"before", stored_json(e.before)},
+                    {"after", stored_json(e.after)}});
+  return list;
 }
 
 }  // namespace zones

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "zones/db.h"
 #include "zones/result.h"
 
@@ -26,5 +28,10 @@ Result<void> append_audit(Db& db, const AuditEntry& entry);
 
 // The newest `limit` entries, newest first.
 Result<std::vector<AuditEntry>> list_audit(Db& db, int64_t limit);
+
+// Entries as the admin API's GET /v1/audit and `gslbadm audit --json` show them:
+// [{"id", "at_ms", "actor", "action", "object", "before", "after"}], with before and after as
+// JSON values (null when empty).
+nlohmann::json audit_json(const std::vector<AuditEntry>& entries);
 
 }  // namespace zones

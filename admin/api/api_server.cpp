@@ -57,6 +57,12 @@ std::string bearer_secret(const httplib::Request& req) {
   return header.substr(kScheme.size());
 }
 
+// "127.0.0.1:8053", "[::1]:8053".
+std::string host_port(const std::string& host, int port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 // The status page's view of a request: its own routes judge the credentials.
 PageRequest page_request(const httplib::Request& req) {
   return PageRequest{req.method,
@@ -125,17 +131,14 @@ class HttpApiServer final : public ApiServer {
     port_ = listen.port == 0 ? http_->bind_to_any_port(listen.host)
                              : (http_->bind_to_port(listen.host, listen.port) ? listen.port : -1);
     if (port_ <= 0)
-      return zones::fail(zones::ErrorCode::kIo, "--admin " + listen.host,
+      return zones::fail(zones::ErrorCode::kIo, "--admin " + host_port(listen.host, listen.port),
                          "cannot listen there (address in use or not local?)");
     host_ = listen.host;
     thread_ = std::thread([this] { http_->listen_after_bind(); });
     return {};
   }
 
-  std::string address() const override {
-    const bool v6 = host_.find(':') != std::string::npos;
-    return (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
-  }
+  std::string address() const override { return host_port(host_, port_); }
   bool tls() const { return tls_; }
 
   void stop() override {

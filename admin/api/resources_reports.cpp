@@ -81,13 +81,6 @@ ApiResponse explain(const ApiContext& context, const ApiRequest& request) {
   return json_response(200, explain_json(*answer));
 }
 
-// The stored before/after text as JSON again; null when the object did not exist.
-json stored_json(const std::string& text) {
-  if (text.empty()) return nullptr;
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return value.is_discarded() ? json(text) : value;
-}
-
 zones::Result<int64_t> audit_limit(const ApiRequest& request) {
   const std::string text = param(request, "limit");
   if (text.empty()) return kAuditDefault;
@@ -106,17 +99,7 @@ ApiResponse audit(const ApiContext& context, const ApiRequest& request) {
   if (!db) return error_response(db.error());
   auto entries = zones::list_audit(*db, *limit);
   if (!entries) return error_response(entries.error());
-  json list = json::array();
-  for (const zones::AuditEntry& e : *entries) {
-    list.push_back({{"id", e.id},
-                    {"at_ms", e.at_ms},
-                    {"actor", e.actor},
-                    {"action", e.action},
-                    {"object", e.object},
-                    {"before", stored_json(e.before)},
-                    {"after", stored_json(e.after)}});
-  }
-  return json_response(200, std::move(list));
+  return json_response(200, zones::audit_json(*entries));
 }
 
 }  // namespace

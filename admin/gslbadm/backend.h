@@ -94,8 +94,4 @@ std::unique_ptr<Backend> make_backend(const Context& ctx);
 std::unique_ptr<Backend> make_local_backend(const Context& ctx);
 std::unique_ptr<Backend> make_api_backend(ApiClient& api);
 
-// An audit row's before/after text as JSON again: null when empty, the text itself when
-// it is not JSON.
-nlohmann::json audit_object_json(const std::string& text);
-
 }  // namespace gslbadm

@@ -21,6 +21,7 @@ struct Context {
   std::string db_path;       // --db, or $GSLB_DB
   bool json = false;         // --json
   std::function<int()> run;  // set by the chosen command while parsing
+  bool needs_store = true;   // false: the command reads neither --db nor --api (completion)
   std::string command;       // "zone import": the chosen command, for messages
   // --api URL (or $GSLB_API): set, the commands go through gslbd's admin API instead of
   // opening the store.

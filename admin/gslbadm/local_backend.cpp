@@ -208,17 +208,7 @@ class LocalBackend final : public Backend {
     if (!db) return std::unexpected(db.error());
     auto entries = zones::list_audit(*db, limit);
     if (!entries) return std::unexpected(entries.error());
-    json list = json::array();
-    for (const zones::AuditEntry& e : *entries) {
-      list.push_back({{"id", e.id},
-                      {"at_ms", e.at_ms},
-                      {"actor", e.actor},
-                      {"action", e.action},
-                      {"object", e.object},
-                      {"before", audit_object_json(e.before)},
-                      {"after", audit_object_json(e.after)}});
-    }
-    return list;
+    return zones::audit_json(*entries);
   }
 
   zones::Result<json> create_zone(const ZoneSpec& z) override {
@@ -368,12 +358,6 @@ std::unique_ptr<Backend> make_local_backend(const Context& ctx) {
 std::unique_ptr<Backend> make_backend(const Context& ctx) {
   if (ctx.api) return make_api_backend(*ctx.api);
   return make_local_backend(ctx);
-}
-
-json audit_object_json(const std::string& text) {
-  if (text.empty()) return nullptr;
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return value.is_discarded() ? json(text) : value;
 }
 
 }  // namespace gslbadm

@@ -85,6 +85,10 @@ int main(int argc, char** argv) {
                  "with --api: trust this PEM CA for https (a self-signed admin certificate)")
       ->envname("GSLB_API_CA");
   app.add_flag("--json", ctx.json, "print machine-readable JSON");
+  app.set_help_flag("-h,--help", "print this help and exit (also for every command)");
+  app.set_version_flag("--version", std::string("gslbadm ") + GSLB_VERSION,
+                       "print the version and exit");
+  app.footer("Every command: docs/gslbadm.md. Shell completion: gslbadm completion bash");
   app.require_subcommand(1);
   app.fallthrough();
   add_init_command(app, ctx);
@@ -103,6 +107,7 @@ int main(int argc, char** argv) {
   add_explain_command(app, ctx);
   add_drill_commands(app, ctx);
   add_audit_command(app, ctx);
+  add_completion_command(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -110,7 +115,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
   ctx.command = command_name(app);
-  if (const int chosen = choose_store(flags, ctx); chosen != kExitOk) return chosen;
+  if (ctx.needs_store)
+    if (const int chosen = choose_store(flags, ctx); chosen != kExitOk) return chosen;
   try {
     return ctx.run();
   } catch (const std::exception& e) {

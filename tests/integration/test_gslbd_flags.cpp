@@ -2,6 +2,7 @@
 // flag, and exits 2 (usage) or 1 (cannot start) without serving anything.
 #include <doctest/doctest.h>
 
+#include "tests/support/gslbd_runner.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -43,4 +44,15 @@ TEST_CASE("gslbd rejects a malformed listen address before opening anything") {
     CHECK(r.err.find("--listen") != std::string::npos);
     CHECK(r.err.find("event=ready") == std::string::npos);
   }
+}
+
+TEST_CASE("a second gslbd on a port the first serves is refused, not silently sharing it") {
+  GslbdRunner first(GslbdOptions{});
+  const std::string taken = "127.0.0.1:" + std::to_string(first.v4().port);
+  const RunResult second =
+      run_program({GSLBD_PATH, "--db", first.db().string(), "--listen", taken, "--admin", "none"},
+                  std::chrono::seconds(10));
+  CHECK(second.status == 1);
+  CHECK(second.err.find("--listen " + taken + ": address in use") != std::string::npos);
+  CHECK(second.err.find("event=ready") == std::string::npos);
 }

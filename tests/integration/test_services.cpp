@@ -166,13 +166,14 @@ struct Fixture {
   std::string mmdb = make_test_mmdb(dir);
   std::unique_ptr<GslbdRunner> gslbd;
 
-  explicit Fixture(bool admin_api = false) {
+  explicit Fixture(bool admin_api = false, std::vector<std::string> more_args = {}) {
     const auto zone = dir.path() / "gslb.test.zone";
     std::ofstream(zone) << kZone;
     GslbdOptions o;
     o.zones = {{"gslb.test.", zone}};
     o.ipv6 = true;
     o.extra_args = {"--geoip", mmdb, "--ecs-max-prefix-v4", "25"};
+    o.extra_args.insert(o.extra_args.end(), more_args.begin(), more_args.end());
     o.setup = apply_config;
     o.admin_api = admin_api;
     gslbd = std::make_unique<GslbdRunner>(o);
@@ -346,4 +347,21 @@ TEST_CASE("a replaced GeoIP file serves at once; a broken one leaves the last go
   CHECK(metrics.body.find("gslb_geoip_reloads_total{result=\"ok\"} 1") != std::string::npos);
   CHECK(metrics.body.find("gslb_geoip_reloads_total{result=\"failed\"} 1") != std::string::npos);
   CHECK(metrics.body.find("gslb_geoip_build_epoch_seconds ") != std::string::npos);
+}
+
+TEST_CASE("--query-log-sample 1 logs every query as one event=query line; the default logs none") {
+  Fixture quiet;
+  ask(quiet.server(), "prox.gslb.test.", LDNS_RR_TYPE_A, "198.51.100.7", 32);
+  // gslbd writes samples after each store poll (50 ms); none may come.
+  CHECK(!quiet.gslbd->process().wait_for_line("event=query ", std::chrono::milliseconds(300)));
+
+  Fixture f(false, {"--query-log-sample", "1"});
+  REQUIRE(ask(f.server(), "prox.gslb.test.", LDNS_RR_TYPE_A, "198.51.100.7", 32).addresses ==
+          Addrs{"10.1.0.1"});
+  const auto line = f.gslbd->process().wait_for_line("event=query ", std::chrono::seconds(3));
+  REQUIRE(line);
+  for (const char* field :
+       {"level=info ", "client=127.0.0.1 ", "transport=udp ", "qname=prox.gslb.test. ", "qtype=A ",
+        "ecs=198.51.100.7/32 ", "rcode=NOERROR ", "answers=1 ", "tc=0"})
+    CHECK_MESSAGE(line->find(field) != std::string::npos, field, " in ", *line);
 }
