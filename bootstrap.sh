@@ -129,6 +129,7 @@ DEMO_LBS=("us-east 127.0.0.11 0.30" "us-east 127.0.0.12 0.35" "eu-west 127.0.0.2
 
 demo_cleanup() {
   local pid
+  trap '' INT TERM  # a second Ctrl-C must not cut the cleanup short
   for pid in "${DEMO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${DEMO_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [[ -n "$DEMO_DIR" ]] && rm -rf "$DEMO_DIR"

@@ -285,7 +285,6 @@ int serve(GslbdSettings& s) {
   config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
   config.chaos_id = s.chaos_id;
   config.chaos_version = s.chaos_version;
-  config.geodb = geo ? geo->current().get() : nullptr;
   config.ecs_max_prefix_v4 = static_cast<uint8_t>(s.ecs_max_prefix_v4);
   config.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   const server::IoSettings io{s.tcp_idle_timeout_ms,
@@ -300,8 +299,8 @@ int serve(GslbdSettings& s) {
   admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board, geo.get()};
   for (const auto& a : addrs) facts.listeners.push_back(a.text());
   for (int i = 0; i < threads; ++i) {
-    workers.push_back(
-        std::make_unique<server::Worker>(i, config, io, std::move((*sockets)[i]), *snapshot));
+    workers.push_back(std::make_unique<server::Worker>(i, config, io, std::move((*sockets)[i]),
+                                                       *snapshot, geo ? geo->current() : nullptr));
     control.workers.push_back(workers.back().get());
     facts.workers.push_back(&workers.back()->metrics());
   }

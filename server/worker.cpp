@@ -12,13 +12,15 @@
 namespace server {
 
 Worker::Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSockets sockets,
-               zones::SnapshotPtr snapshot)
+               zones::SnapshotPtr snapshot, GeoDbPtr geodb)
     : id_(id),
       config_(config),
       io_(io),
       sockets_(std::move(sockets)),
       sampler_(io.query_log_every),
-      current_(std::move(snapshot)) {
+      current_(std::move(snapshot)),
+      current_geo_(std::move(geodb)) {
+  config_.geodb = current_geo_.get();
   snapshot_ = current_.get();
   serving_ = current_->generation;
   metrics_.bind(current_->services);

@@ -32,8 +32,10 @@ struct IoSettings {
 
 class Worker {
  public:
+  // `geodb` (may be null) is what config.geodb points to: the worker holds it while it
+  // serves from it, so a reload on the control thread never frees it under a query.
   Worker(int id, const ResponderConfig& config, IoSettings io, WorkerSockets sockets,
-         zones::SnapshotPtr snapshot);
+         zones::SnapshotPtr snapshot, GeoDbPtr geodb);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -85,7 +87,7 @@ class Worker {
 
   zones::SnapshotPtr current_;
   const zones::Snapshot* snapshot_ = nullptr;
-  GeoDbPtr current_geo_;  // what config_.geodb points to, once a reload replaced the first one
+  GeoDbPtr current_geo_;  // what config_.geodb points to
   std::atomic<uint64_t> serving_{0};
 
   std::vector<std::unique_ptr<UdpReceiver>> udp_;

@@ -129,6 +129,11 @@ bool Process::alive() {
   return !status_;
 }
 
+std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
+  if (!status_ && pid_ > 0) status_ = reap(timeout);
+  return status_;
+}
+
 int Process::stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   if (!status_) {

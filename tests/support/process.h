@@ -29,6 +29,9 @@ class Process {
                                            std::chrono::milliseconds timeout = 10s);
   // SIGTERM, then SIGKILL after `grace`. Returns the exit code, or 128 + signal number.
   int stop(std::chrono::milliseconds grace = 5s);
+  // Waits up to `timeout` for the program to exit by itself (no signal): its exit code, or
+  // 128 + signal number; nullopt while it still runs.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   bool alive();
   pid_t pid() const { return pid_; }
   std::string output() const;  // everything captured so far
