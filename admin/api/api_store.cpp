@@ -11,6 +11,16 @@
 
 namespace admin::api {
 
+ExplainRequest gslbd_explain_request(const ApiContext& context, const std::string& name) {
+  ExplainRequest question;
+  question.name = name;
+  question.geoip = context.geoip;
+  question.ecs_max_prefix_v4 = context.ecs_max_prefix_v4;
+  question.ecs_max_prefix_v6 = context.ecs_max_prefix_v6;
+  question.health_quorum = context.health_quorum;
+  return question;
+}
+
 zones::Result<zones::Db> open_db(const ApiContext& context) {
   zones::DbOptions options;
   options.mode = zones::OpenMode::kExisting;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/api/routes.h"
+#include "admin/explain.h"
 #include "zones/db.h"
 #include "zones/gslb_model.h"
 #include "zones/gslb_store.h"
@@ -19,6 +20,9 @@ namespace admin::api {
 
 // A connection of the request's own: handlers run on several HTTP threads at once.
 zones::Result<zones::Db> open_db(const ApiContext& context);
+// An explain question about `name` answered with gslbd's own settings (GeoIP database, ECS
+// caps, health quorum), as /v1/explain and the status page ask it.
+ExplainRequest gslbd_explain_request(const ApiContext& context, const std::string& name);
 
 zones::Result<zones::GslbConfig> load_gslb(const ApiContext& context);
 

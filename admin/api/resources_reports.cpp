@@ -62,18 +62,13 @@ ApiResponse explain_refusal(zones::Error error) {
 }
 
 ApiResponse explain(const ApiContext& context, const ApiRequest& request) {
-  ExplainRequest question;
-  question.name = param(request, "name");
+  ExplainRequest question = gslbd_explain_request(context, param(request, "name"));
   question.client = param(request, "client");
   for (const char* key : {"name", "client"}) {
     if (param(request, key).empty()) return error_response(400, "required query parameter", key);
   }
   if (const std::string type = param(request, "type"); !type.empty()) question.type = type;
   if (const std::string ecs = param(request, "ecs"); !ecs.empty()) question.ecs = ecs;
-  question.geoip = context.geoip;
-  question.ecs_max_prefix_v4 = context.ecs_max_prefix_v4;
-  question.ecs_max_prefix_v6 = context.ecs_max_prefix_v6;
-  question.health_quorum = context.health_quorum;
   auto db = open_db(context);
   if (!db) return error_response(db.error());
   auto answer = admin::explain(*db, question);

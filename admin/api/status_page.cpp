@@ -63,14 +63,9 @@ std::vector<std::string> answer_data(const std::vector<std::string>& records,
 
 VantageAnswer ask(const ApiContext& context, zones::Db& db, const std::string& service,
                   const StatusVantage& vantage, const std::string& type) {
-  ExplainRequest question;
-  question.name = service;
+  ExplainRequest question = gslbd_explain_request(context, service);
   question.type = type;
   question.client = vantage.second;
-  question.geoip = context.geoip;
-  question.ecs_max_prefix_v4 = context.ecs_max_prefix_v4;
-  question.ecs_max_prefix_v6 = context.ecs_max_prefix_v6;
-  question.health_quorum = context.health_quorum;
   VantageAnswer answer{vantage.first, vantage.second, "", type, {}, 0, ""};
   auto result = explain(db, question);
   if (!result) {

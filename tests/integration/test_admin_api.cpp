@@ -98,15 +98,7 @@ struct Fixture {
   Fixture() {
     GslbdOptions o;
     o.admin_api = true;
-    o.setup = [](const std::filesystem::path& db) {
-      const auto dir = db.parent_path();
-      std::ofstream(dir / "gslb.test.zone") << kGslbTestZone;
-      std::ofstream(dir / "gslb.yaml") << "zones:\n  - {name: gslb.test., file: gslb.test.zone}\n"
-                                       << kConfig;
-      const RunResult r = run_program(
-          {GSLBADM_PATH, "--db", db.string(), "apply", "-f", (dir / "gslb.yaml").string()});
-      REQUIRE_MESSAGE(r.status == 0, (r.err + r.out));
-    };
+    o.setup = [](const std::filesystem::path& db) { apply_gslb_test_config(db, kConfig); };
     gslbd = std::make_unique<GslbdRunner>(o);
     ops = {gslbd->admin_url(), gslbd->write_token()};
     viewer = {gslbd->admin_url(), gslbd->read_token()};

@@ -90,13 +90,7 @@ struct Fixture {
     o.extra_args = {"--status-vantage", "frankfurt=203.0.113.10", "--status-vantage",
                     "new-york=198.51.100.10"};
     o.setup = [](const std::filesystem::path& db) {
-      const auto dir = db.parent_path();
-      std::ofstream(dir / "gslb.test.zone") << kGslbTestZone;
-      std::ofstream(dir / "gslb.yaml") << "zones:\n  - {name: gslb.test., file: gslb.test.zone}\n"
-                                       << kConfig;
-      const RunResult r = run_program(
-          {GSLBADM_PATH, "--db", db.string(), "apply", "-f", (dir / "gslb.yaml").string()});
-      REQUIRE_MESSAGE(r.status == 0, (r.err + r.out));
+      apply_gslb_test_config(db, kConfig);
       write_health(db);
     };
     gslbd = std::make_unique<GslbdRunner>(o);

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
 #include <random>
 #include <stdexcept>
 
@@ -123,6 +124,16 @@ const Endpoint& GslbdRunner::v6() const {
   for (const auto& a : addrs_)
     if (a.is_v6()) return a;
   throw std::runtime_error("gslbd has no IPv6 listener");
+}
+
+void apply_gslb_test_config(const std::filesystem::path& db, const std::string& config_yaml) {
+  const auto dir = db.parent_path();
+  std::ofstream(dir / "gslb.test.zone") << kGslbTestZone;
+  std::ofstream(dir / "gslb.yaml") << "zones:\n  - {name: gslb.test., file: gslb.test.zone}\n"
+                                   << config_yaml;
+  const RunResult r =
+      run_program({GSLBADM_PATH, "--db", db.string(), "apply", "-f", (dir / "gslb.yaml").string()});
+  if (r.status != 0) throw std::runtime_error("gslbadm apply failed: " + r.err + r.out);
 }
 
 }  // namespace testsupport

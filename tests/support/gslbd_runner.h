@@ -35,6 +35,11 @@ struct GslbdOptions {
   bool admin_api = false;
 };
 
+// Writes gslb.test. (kGslbTestZone) and `config_yaml` (a config file's keys after `zones:`)
+// beside the store and runs `gslbadm apply` on it; throws with gslbadm's output when refused.
+// For GslbdOptions::setup.
+void apply_gslb_test_config(const std::filesystem::path& db, const std::string& config_yaml);
+
 class GslbdRunner {
  public:
   // Throws std::runtime_error (with gslbadm's or gslbd's output) when any step fails.
