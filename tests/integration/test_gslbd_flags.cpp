@@ -21,6 +21,7 @@ TEST_CASE("gslbd names the flag that is wrong and exits without serving") {
       {{"--db", missing, "--threads", "-1"}, 2, "--threads"},
       {{"--db", missing, "--max-udp-payload", "100"}, 2, "--max-udp-payload"},
       {{"--db", missing, "--bogus"}, 2, "--bogus"},
+      {{"--db", missing, "--query-log-sample", "-1"}, 2, "--query-log-sample"},
       {{"--db", missing, "--listen", "127.0.0.1:0"}, 1, "create one with: gslbadm --db"},
   };
   for (const Row& row : rows) {
