@@ -1,6 +1,7 @@
 // gslbd: the authoritative DNS server. Parses flags, opens the store, builds
 // the first snapshot, binds listeners, starts workers, then polls the store
 // for changes until SIGTERM/SIGINT.
+#include <unistd.h>
 #include <uv.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,8 @@
 #include "server/drill_watch.h"
 #include "server/feed_status.h"
 #include "server/listeners.h"
+#include "server/privileges.h"
+#include "server/rate_limit.h"
 #include "server/settings.h"
 #include "server/snapshot_feed.h"
 #include "server/worker.h"
@@ -67,6 +70,15 @@ void add_flags(CLI::App& app, GslbdSettings& s) {
         auto vantage = admin::api::parse_status_vantage(text);
         return vantage ? std::string() : vantage.error().text();
       });
+  app.add_option("--rrl-exempt", s.rrl_exempt,
+                 "NET/LEN never rate limited, repeatable; none = no exemption")
+      ->default_str("127.0.0.0/8 ::1/128")
+      ->check([](const std::string& text) {
+        auto parsed = server::parse_rrl_exempt({text});
+        return parsed ? std::string() : parsed.error().message;
+      });
+  app.add_option("--user", s.user,
+                 "after binding the DNS sockets, run as this user (name or uid; needs root)");
   app.add_option("--log-level", s.log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -245,6 +257,17 @@ zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::Gs
   return {};
 }
 
+// Null when --rrl-rate is 0.
+zones::Result<std::unique_ptr<server::ResponseRateLimiter>> make_rate_limiter(
+    const GslbdSettings& s) {
+  if (s.rrl_rate == 0) return nullptr;
+  auto exempt =
+      server::parse_rrl_exempt(s.rrl_exempt.empty() ? server::kDefaultRrlExempt : s.rrl_exempt);
+  if (!exempt) return std::unexpected(exempt.error());
+  return std::make_unique<server::ResponseRateLimiter>(
+      server::RrlSettings{s.rrl_rate, s.rrl_slip, s.rrl_ipv4_prefix, s.rrl_ipv6_prefix, *exempt});
+}
+
 int serve(GslbdSettings& s) {
   const int64_t started_at_ms = zones::unix_ms();
   zones::LogLevel level;
@@ -259,6 +282,15 @@ int serve(GslbdSettings& s) {
     if (!addr) return fail(addr.error().text());
     addrs.push_back(*addr);
   }
+  // Port 53 needs root (or CAP_NET_BIND_SERVICE): bind, then become --user before any file
+  // is opened, so the store, the GeoIP file and the tokens are read with the user's rights.
+  auto sockets = server::open_sockets(addrs, threads);
+  if (!sockets) return fail(sockets.error().text());
+  if (!s.user.empty())
+    if (auto dropped = server::drop_privileges(s.user); !dropped)
+      return fail(dropped.error().text());
+  auto rrl = make_rate_limiter(s);
+  if (!rrl) return fail(rrl.error().text());
   // Bad admin flags are refused before the store is touched (the first build closes expired
   // drills: a refused start must change nothing).
   if (admin_wanted(s))
@@ -278,9 +310,6 @@ int serve(GslbdSettings& s) {
     if (!opened) return fail("--geoip: " + opened.error().text());
     geo = std::move(*opened);
   }
-  auto sockets = server::open_sockets(addrs, threads);
-  if (!sockets) return fail(sockets.error().text());
-
   server::ResponderConfig config;
   config.max_udp_payload = static_cast<uint16_t>(s.max_udp_payload);
   config.chaos_id = s.chaos_id;
@@ -289,7 +318,11 @@ int serve(GslbdSettings& s) {
   config.ecs_max_prefix_v6 = static_cast<uint8_t>(s.ecs_max_prefix_v6);
   const server::IoSettings io{s.tcp_idle_timeout_ms,
                               std::max(1, (s.max_tcp_connections + threads - 1) / threads),
-                              s.udp_coalesce_us, static_cast<uint32_t>(s.query_log_sample)};
+                              s.udp_coalesce_us,
+                              static_cast<uint32_t>(s.query_log_sample),
+                              s.max_tcp_per_client,
+                              s.tcp_read_timeout_ms,
+                              rrl->get()};
   std::vector<std::unique_ptr<server::Worker>> workers;
   ControlLoop control;
   control.feed = &*feed;
@@ -316,6 +349,8 @@ int serve(GslbdSettings& s) {
                     {"threads", std::to_string(threads)},
                     {"geoip", geo ? s.geoip : "none"},
                     {"admin", control.api ? control.api->address() : "none"},
+                    {"user", s.user.empty() ? std::to_string(geteuid()) : s.user},
+                    {"rrl", *rrl ? std::to_string(s.rrl_rate) + "/s" : "off"},
                     {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});
   run_control(control);

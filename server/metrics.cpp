@@ -111,6 +111,9 @@ void WorkerMetrics::collect(QueryTotals& totals, bool with_members) const {
       for (size_t r = 0; r < kRcodeSlots; ++r) totals.queries[t][q][r] += queries_[t][q][r].read();
   totals.truncated += truncated_.read();
   totals.dropped += dropped_.read();
+  totals.rrl_dropped += rrl_dropped_.read();
+  totals.rrl_slipped += rrl_slipped_.read();
+  for (size_t i = 0; i < kTcpCloseReasons; ++i) totals.tcp_closed[i] += tcp_closed_[i].read();
   std::lock_guard lock(mutex_);
   for (const auto& [key, count] : folded_) totals.answers[key] += count;
   fold_bound(totals.answers);

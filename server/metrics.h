@@ -101,11 +101,18 @@ inline constexpr const char* kFallbackPool = "(fallback)";
 // as text, e.g. "192.0.2.10" or "2001:db8::10").
 using MemberKey = std::pair<std::string, std::string>;
 
+// Why gslbd closed a TCP connection itself (the client closing is not counted).
+enum class TcpCloseReason : uint8_t { kIdle, kReadTimeout, kClientCap, kOversized, kCount };
+inline constexpr size_t kTcpCloseReasons = static_cast<size_t>(TcpCloseReason::kCount);
+
 // Every worker's counters added up (or one worker's), for rendering.
 struct QueryTotals {
   uint64_t queries[kTransportSlots][kQtypeSlots][kRcodeSlots] = {};
   uint64_t truncated = 0;
   uint64_t dropped = 0;
+  uint64_t rrl_dropped = 0;  // rate-limited answers not sent
+  uint64_t rrl_slipped = 0;  // rate-limited answers sent truncated
+  uint64_t tcp_closed[kTcpCloseReasons] = {};
   std::map<AnswerKey, uint64_t> answers;         // addresses answered per (service, pool)
   std::map<MemberKey, uint64_t> member_answers;  // times each member was answered
 };
@@ -135,6 +142,8 @@ class WorkerMetrics {
     if (truncated) truncated_.add();
   }
   void count_dropped() { dropped_.add(); }
+  void count_rate_limited(bool slipped) { (slipped ? rrl_slipped_ : rrl_dropped_).add(); }
+  void count_tcp_closed(TcpCloseReason why) { tcp_closed_[static_cast<size_t>(why)].add(); }
   // The addresses a selection answered for `service` (an index into
   // table.services). Ignored unless `table` is the bound one (explain and
   // tests answer from snapshots no worker serves).
@@ -159,6 +168,9 @@ class WorkerMetrics {
   alignas(64) Counter queries_[kTransportSlots][kQtypeSlots][kRcodeSlots];
   Counter truncated_;
   Counter dropped_;
+  Counter rrl_dropped_;
+  Counter rrl_slipped_;
+  Counter tcp_closed_[kTcpCloseReasons];
 
   mutable std::mutex mutex_;  // guards the members below against collect()
   const zones::ServiceTable* table_ = nullptr;

@@ -47,6 +47,17 @@ void write_queries(const QueryTotals& t, MetricsText& out) {
   out.family("gslb_packets_dropped_total", "counter",
              "Requests dropped without a reply: shorter than a header, QR set, oversized.");
   out.sample("gslb_packets_dropped_total", t.dropped);
+  out.family("gslb_rrl_responses_total", "counter",
+             "UDP answers held back by response rate limiting: dropped, or sent truncated (slip).");
+  out.sample("gslb_rrl_responses_total", {{"action", "dropped"}}, t.rrl_dropped);
+  out.sample("gslb_rrl_responses_total", {{"action", "slipped"}}, t.rrl_slipped);
+  out.family("gslb_tcp_closed_total", "counter",
+             "TCP connections gslbd closed itself, by reason (the client's own closes are not "
+             "counted).");
+  static constexpr const char* kReasons[kTcpCloseReasons] = {"idle_timeout", "read_timeout",
+                                                             "client_cap", "oversized"};
+  for (size_t i = 0; i < kTcpCloseReasons; ++i)
+    out.sample("gslb_tcp_closed_total", {{"reason", kReasons[i]}}, t.tcp_closed[i]);
 }
 
 // Every link of the serving snapshot gets a series, counted or not.

@@ -30,6 +30,14 @@ struct GslbdSettings {
   int ecs_max_prefix_v4 = 24;
   int ecs_max_prefix_v6 = 56;
   int query_log_sample = 0;
+  int rrl_rate = 100;  // see server/rate_limit.h
+  int rrl_slip = 2;
+  int rrl_ipv4_prefix = 24;
+  int rrl_ipv6_prefix = 56;
+  std::vector<std::string> rrl_exempt;  // empty: kDefaultRrlExempt
+  int max_tcp_per_client = 16;
+  int tcp_read_timeout_ms = 5000;
+  std::string user;  // --user: drop to this account after binding
 };
 
 struct IntSetting {
@@ -61,6 +69,19 @@ inline constexpr IntSetting kIntSettings[] = {
      "longest IPv6 Client Subnet prefix used; longer ones are cut to it"},
     {"--query-log-sample", &GslbdSettings::query_log_sample, 0, 1000000,
      "log one query in N per worker thread as an event=query line (0 = no query log)"},
+    {"--rrl-rate", &GslbdSettings::rrl_rate, 0, 10000,
+     "UDP responses per second per client prefix and answer before rate limiting (0 = off)"},
+    {"--rrl-slip", &GslbdSettings::rrl_slip, 0, 10,
+     "send every Nth rate-limited answer truncated, so real resolvers retry over TCP "
+     "(0 = drop all)"},
+    {"--rrl-ipv4-prefix", &GslbdSettings::rrl_ipv4_prefix, 8, 32,
+     "IPv4 clients in one prefix of this length share rate-limit buckets"},
+    {"--rrl-ipv6-prefix", &GslbdSettings::rrl_ipv6_prefix, 16, 128,
+     "IPv6 clients in one prefix of this length share rate-limit buckets"},
+    {"--max-tcp-per-client", &GslbdSettings::max_tcp_per_client, 1, 100000,
+     "open TCP connections one client address may hold per worker thread; more are closed"},
+    {"--tcp-read-timeout", &GslbdSettings::tcp_read_timeout_ms, 100, 600000,
+     "milliseconds a TCP client has to complete a message once it started sending it"},
 };
 
 }  // namespace server

@@ -1,6 +1,11 @@
 // TCP connections: read, answer every complete message, write back; while a
 // write is in flight the connection stops reading (backpressure), and at the
 // connection cap new connections wait in the kernel's backlog.
+//
+// One timer per connection guards against clients that hold it open: between
+// messages it is the idle timeout, restarted by every read; once a message has
+// begun it is the read deadline, which later reads do not move (a client
+// sending a byte now and then cannot keep a connection forever).
 #include "server/tcp_io.h"
 
 #include <cstring>
@@ -10,6 +15,18 @@ namespace {
 
 TcpConnection& conn_of(void* data) {
   return *static_cast<TcpConnection*>(data);
+}
+
+// Same client: the address, not the port (IPv4 and IPv6 compared as stored).
+bool same_address(const sockaddr_storage& a, const sockaddr_storage& b) {
+  if (a.ss_family != b.ss_family) return false;
+  if (a.ss_family == AF_INET)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in&>(a).sin_addr,
+                       &reinterpret_cast<const sockaddr_in&>(b).sin_addr, sizeof(in_addr)) == 0;
+  if (a.ss_family == AF_INET6)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in6&>(a).sin6_addr,
+                       &reinterpret_cast<const sockaddr_in6&>(b).sin6_addr, sizeof(in6_addr)) == 0;
+  return false;
 }
 
 }  // namespace
@@ -43,7 +60,7 @@ TcpConnection* TcpServer::acquire() {
   }
   conn->server = this;
   conn->in_len = conn->out_len = 0;
-  conn->writing = conn->peer_done = conn->closing = false;
+  conn->writing = conn->peer_done = conn->closing = conn->mid_message = false;
   conn->in_use = true;
   conn->open_handles = 0;
   ++active_;
@@ -87,6 +104,11 @@ void TcpServer::accept_one() {
   int peer_len = sizeof conn->peer;
   if (uv_tcp_getpeername(&conn->handle, reinterpret_cast<sockaddr*>(&conn->peer), &peer_len) != 0)
     conn->peer.ss_family = AF_UNSPEC;
+  if (over_client_cap(*conn)) {
+    worker_.metrics().count_tcp_closed(TcpCloseReason::kClientCap);
+    close_connection(*conn);
+    return;
+  }
   uv_timer_start(&conn->idle, &on_idle, worker_.io().tcp_idle_timeout_ms, 0);
   uv_read_start(reinterpret_cast<uv_stream_t*>(&conn->handle), &on_alloc, &on_read);
 }
@@ -102,7 +124,6 @@ void TcpServer::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*bu
   TcpServer& self = *conn.server;
   if (nread > 0) {
     conn.in_len += static_cast<size_t>(nread);
-    uv_timer_start(&conn.idle, &on_idle, self.worker_.io().tcp_idle_timeout_ms, 0);
   } else if (nread == UV_EOF) {
     conn.peer_done = true;
     uv_read_stop(stream);
@@ -111,6 +132,28 @@ void TcpServer::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* /*bu
     return;
   }
   self.serve(conn);
+  self.arm_timer(conn, /*activity=*/nread > 0);
+}
+
+bool TcpServer::over_client_cap(const TcpConnection& conn) const {
+  if (conn.peer.ss_family == AF_UNSPEC) return false;
+  int same = 0;  // at accept time only: a scan of this worker's connections
+  for (const auto& other : pool_)
+    if (other->in_use && !other->closing && same_address(other->peer, conn.peer)) ++same;
+  return same > worker_.io().max_tcp_per_client;  // `same` counts `conn` itself
+}
+
+void TcpServer::arm_timer(TcpConnection& conn, bool activity) {
+  if (conn.closing) return;
+  const IoSettings& io = worker_.io();
+  if (conn.in_len == 0) {
+    if (activity || conn.mid_message)
+      uv_timer_start(&conn.idle, &on_idle, io.tcp_idle_timeout_ms, 0);
+    conn.mid_message = false;
+  } else if (!conn.mid_message) {
+    conn.mid_message = true;  // the deadline starts with the message's first octets
+    uv_timer_start(&conn.idle, &on_idle, io.tcp_read_timeout_ms, 0);
+  }
 }
 
 bool TcpServer::has_message(const TcpConnection& conn) const {
@@ -136,6 +179,7 @@ bool TcpServer::answer_next(TcpConnection& conn) {
   const size_t msg_len = get16(conn.in);
   if (msg_len == 0 || msg_len > TcpConnection::kMaxQuery) {
     worker_.metrics().count_dropped();  // no real query is empty or that large
+    worker_.metrics().count_tcp_closed(TcpCloseReason::kOversized);
     close_connection(conn);
     return false;
   }
@@ -151,6 +195,7 @@ bool TcpServer::answer_next(TcpConnection& conn) {
   }
   conn.in_len -= 2 + msg_len;
   std::memmove(conn.in, conn.in + 2 + msg_len, conn.in_len);
+  conn.mid_message = false;  // what follows is a new message, with its own deadline
   return true;
 }
 
@@ -192,10 +237,13 @@ void TcpServer::on_write(uv_write_t* req, int status) {
   if (!conn.peer_done)
     uv_read_start(reinterpret_cast<uv_stream_t*>(&conn.handle), &on_alloc, &on_read);
   conn.server->serve(conn);
+  conn.server->arm_timer(conn, /*activity=*/true);
 }
 
 void TcpServer::on_idle(uv_timer_t* timer) {
   TcpConnection& conn = conn_of(timer->data);
+  conn.server->worker_.metrics().count_tcp_closed(conn.mid_message ? TcpCloseReason::kReadTimeout
+                                                                   : TcpCloseReason::kIdle);
   conn.server->close_connection(conn);
 }
 

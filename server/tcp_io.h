@@ -1,5 +1,6 @@
 // DNS over TCP on a worker (RFC 7766): length-prefixed messages, pipelined
-// queries answered in order, an idle timeout, and a cap on connections.
+// queries answered in order, idle and read timeouts, and caps on connections
+// (all of them, and per client address).
 // Connection objects come from a per-worker free list: no allocation per
 // query, and only up to the cap per connection.
 #pragma once
@@ -25,7 +26,7 @@ struct TcpConnection {
   static constexpr size_t kOutCapacity = 2 * (kMaxMessage + 2);
 
   uv_tcp_t handle{};
-  uv_timer_t idle{};
+  uv_timer_t idle{};  // the idle timeout, or the read deadline mid-message
   uv_write_t write_req{};
   TcpServer* server = nullptr;
   size_t in_len = 0;
@@ -34,6 +35,7 @@ struct TcpConnection {
   bool peer_done = false;  // the client closed its side: finish and close
   bool closing = false;
   bool in_use = false;
+  bool mid_message = false;  // part of a message has arrived: the timer is the read deadline
   int open_handles = 0;
   TcpConnection* next_free = nullptr;
   sockaddr_storage peer{};  // the client, for the selector
@@ -67,6 +69,10 @@ class TcpServer {
   void serve(TcpConnection& conn);
   bool answer_next(TcpConnection& conn);
   bool has_message(const TcpConnection& conn) const;
+  // More than --max-tcp-per-client connections of this worker from conn's address.
+  bool over_client_cap(const TcpConnection& conn) const;
+  // After reading or writing: idle timeout between messages, read deadline within one.
+  void arm_timer(TcpConnection& conn, bool activity);
   void flush(TcpConnection& conn);
   void close_connection(TcpConnection& conn);
 

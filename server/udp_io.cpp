@@ -16,6 +16,14 @@ namespace {
 // starve TCP clients, other sockets and snapshot hand-offs on the same loop.
 constexpr int kMaxRoundsPerWakeup = 8;
 
+// Milliseconds on a coarse monotonic clock (a vDSO read, no syscall), for
+// the rate limiter's buckets: read once per batch.
+uint32_t coarse_now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<uint32_t>(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 void pause_us(int us) {
   timespec ts{0, us * 1000L};
   nanosleep(&ts, nullptr);
@@ -98,6 +106,8 @@ int UdpReceiver::serve_batch() {
   const zones::Snapshot& snap = worker_.snapshot();
   const ResponderConfig& cfg = worker_.config();
   QueryContext& ctx = worker_.context();
+  ResponseRateLimiter* rrl = worker_.io().rrl;
+  const uint32_t now_ms = rrl != nullptr ? coarse_now_ms() : 0;
   int replies = 0;
   for (int i = 0; i < received; ++i) {
     msghdr& rx = rx_[i].msg_hdr;
@@ -106,9 +116,13 @@ int UdpReceiver::serve_batch() {
       continue;
     }
     ctx.peer = reinterpret_cast<const sockaddr*>(&peer_[i]);
-    const size_t len =
+    size_t len =
         answer_query(snap, cfg, ctx, rx_buf_[i], rx_[i].msg_len, tx_buf_[replies], Transport::kUdp);
     if (len == 0) continue;
+    if (rrl != nullptr) {
+      len = rate_limit(*rrl, ctx, now_ms, tx_buf_[replies], len);
+      if (len == 0) continue;
+    }
     msghdr& tx = tx_[replies].msg_hdr;
     tx.msg_name = &peer_[i];
     tx.msg_namelen = rx.msg_namelen;
@@ -122,6 +136,22 @@ int UdpReceiver::serve_batch() {
   }
   send_batch(replies);
   return received;
+}
+
+size_t UdpReceiver::rate_limit(ResponseRateLimiter& rrl, const QueryContext& ctx, uint32_t now_ms,
+                               uint8_t* response, size_t len) {
+  const uint16_t rcode = response[3] & 0x0F;
+  switch (rrl.check(ctx.peer, ctx.query, rcode, now_ms, rrl_limited_)) {
+    case RrlVerdict::kSend:
+      return len;
+    case RrlVerdict::kSlip:
+      worker_.metrics().count_rate_limited(/*slipped=*/true);
+      return truncate_to_question(response, len);
+    case RrlVerdict::kDrop:
+      break;
+  }
+  worker_.metrics().count_rate_limited(/*slipped=*/false);
+  return 0;
 }
 
 void UdpReceiver::send_batch(int count) {

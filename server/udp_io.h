@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "server/rate_limit.h"
+#include "server/responder.h"
 #include "server/wire.h"
 
 namespace server {
@@ -32,11 +34,16 @@ class UdpReceiver {
   // One recvmmsg + answer + sendmmsg round; returns datagrams received.
   int serve_batch();
   void send_batch(int count);
+  // The response (`len` octets in `response`) as rate limiting lets it go:
+  // unchanged, truncated to its question (slip), or 0 (dropped).
+  size_t rate_limit(ResponseRateLimiter& rrl, const QueryContext& ctx, uint32_t now_ms,
+                    uint8_t* response, size_t len);
 
   Worker& worker_;
   int fd_;
   bool wildcard_;
   uv_poll_t poll_{};
+  uint32_t rrl_limited_ = 0;  // answers this socket rate-limited, for --rrl-slip
 
   // Per-datagram slots, set up once; recvmmsg/sendmmsg reuse them.
   mmsghdr rx_[kBatch];

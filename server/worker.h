@@ -15,6 +15,7 @@
 #include "server/listeners.h"
 #include "server/metrics.h"
 #include "server/query_log.h"
+#include "server/rate_limit.h"
 #include "server/responder.h"
 #include "zones/snapshot.h"
 
@@ -28,6 +29,9 @@ struct IoSettings {
   int max_tcp_connections = 1024;  // this worker's share of the server-wide cap
   int udp_coalesce_us = 300;       // see UdpReceiver::on_readable; 0 = off
   uint32_t query_log_every = 0;    // --query-log-sample: one query in N is logged; 0 = off
+  int max_tcp_per_client = 16;     // per worker
+  int tcp_read_timeout_ms = 5000;
+  ResponseRateLimiter* rrl = nullptr;  // shared by the workers; null = no rate limiting
 };
 
 class Worker {

@@ -1,7 +1,12 @@
 // gslbd refuses bad flags and missing stores with a message that names the
 // flag, and exits 2 (usage) or 1 (cannot start) without serving anything.
 #include <doctest/doctest.h>
+#include <pwd.h>
+#include <unistd.h>
 
+#include <fstream>
+
+#include "tests/support/dns_client.h"
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -23,6 +28,13 @@ TEST_CASE("gslbd names the flag that is wrong and exits without serving") {
       {{"--db", missing, "--bogus"}, 2, "--bogus"},
       {{"--db", missing, "--query-log-sample", "-1"}, 2, "--query-log-sample"},
       {{"--db", missing, "--listen", "127.0.0.1:0"}, 1, "create one with: gslbadm --db"},
+      {{"--db", missing, "--rrl-rate", "20000"}, 2, "--rrl-rate"},
+      {{"--db", missing, "--rrl-exempt", "10.0.0.1/8"}, 2, "has host bits set; did you mean"},
+      {{"--db", missing, "--rrl-exempt", "bogus"}, 2, "'bogus' is not an address"},
+      {{"--db", missing, "--tcp-read-timeout", "0"}, 2, "--tcp-read-timeout"},
+      {{"--db", missing, "--listen", "127.0.0.1:0", "--user", "no-such-user-gslb"},
+       1,
+       "--user: no such user 'no-such-user-gslb'"},
   };
   for (const Row& row : rows) {
     std::vector<std::string> argv{GSLBD_PATH};
@@ -56,4 +68,35 @@ TEST_CASE("a second gslbd on a port the first serves is refused, not silently sh
   CHECK(second.status == 1);
   CHECK(second.err.find("--listen " + taken + ": address in use") != std::string::npos);
   CHECK(second.err.find("event=ready") == std::string::npos);
+}
+
+TEST_CASE("--user: gslbd binds, then serves as the unprivileged user") {
+  if (geteuid() != 0) {
+    MESSAGE("skipped: switching users needs root");
+    return;
+  }
+  const passwd* nobody = getpwnam("nobody");
+  REQUIRE(nobody != nullptr);
+  GslbdOptions options{.zones = {{"example.test.", case_file("zones/example.test.zone")}}};
+  options.extra_args = {"--user", "nobody"};
+  // The user must be able to open the store (and create its -wal and -shm files beside it).
+  options.setup = [nobody](const std::filesystem::path& db) {
+    for (const auto& path : {db.parent_path(), db})
+      REQUIRE(chown(path.c_str(), nobody->pw_uid, nobody->pw_gid) == 0);
+  };
+  GslbdRunner gslbd(options);
+  std::ifstream status("/proc/" + std::to_string(gslbd.process().pid()) + "/status");
+  std::string line, uids;
+  while (std::getline(status, line))
+    if (line.starts_with("Uid:")) uids = line;
+  const std::string uid = std::to_string(nobody->pw_uid);
+  CHECK(uids ==
+        "Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid);  // real, effective, saved, fs
+  CHECK(gslbd.process().output().find("user=nobody") != std::string::npos);
+  Query q;
+  q.qname = "www.example.test.";
+  const auto reply = exchange(gslbd.v4(), q, Transport::kUdp);
+  REQUIRE(reply);
+  CHECK(ldns_pkt_ancount(parse_packet(*reply).get()) == 1);
+  CHECK(gslbd.stop() == 0);
 }

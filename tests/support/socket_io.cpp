@@ -32,11 +32,23 @@ bool wait_fd(int fd, short events, Clock::time_point deadline) {
   }
 }
 
-int connected_socket(const Endpoint& server, int type, Clock::time_point deadline) {
+// Binds `fd` to `address` (any port); throws when it cannot.
+void bind_local(int fd, const std::string& address) {
+  sockaddr_storage local;
+  const socklen_t len = Endpoint{address, 0}.to_sockaddr(local);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), len) == 0) return;
+  const int err = errno;
+  close(fd);
+  throw std::runtime_error("bind to " + address + ": " + std::strerror(err));
+}
+
+int connected_socket(const Endpoint& server, int type, Clock::time_point deadline,
+                     const std::string& local_address = "") {
   sockaddr_storage ss;
   const socklen_t len = server.to_sockaddr(ss);
   const int fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  if (!local_address.empty()) bind_local(fd, local_address);
   if (connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) return fd;
   int err = errno;
   if (err == EINPROGRESS && wait_fd(fd, POLLOUT, deadline)) {
@@ -53,6 +65,9 @@ int connected_socket(const Endpoint& server, int type, Clock::time_point deadlin
 
 UdpSocket::UdpSocket(const Endpoint& server)
     : fd_(connected_socket(server, SOCK_DGRAM, Clock::now() + 1s)) {}
+
+UdpSocket::UdpSocket(const Endpoint& server, const std::string& local_address)
+    : fd_(connected_socket(server, SOCK_DGRAM, Clock::now() + 1s, local_address)) {}
 
 UdpSocket::~UdpSocket() {
   close(fd_);

@@ -18,6 +18,8 @@ using namespace std::chrono_literals;
 class UdpSocket {
  public:
   explicit UdpSocket(const Endpoint& server);
+  // From `local_address` (any 127.x.y.z is local on Linux: clients in other prefixes).
+  UdpSocket(const Endpoint& server, const std::string& local_address);
   ~UdpSocket();
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
