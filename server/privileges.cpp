@@ -1,8 +1,8 @@
 #include "server/privileges.h"
 
 #include <grp.h>
-#include <sys/prctl.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>

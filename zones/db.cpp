@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace zones {
@@ -15,6 +16,14 @@ Error sqlite_error(sqlite3* db, int rc) {
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return Error{ErrorCode::kBusy, where, "database is locked by another writer"};
+  }
+  // A full disk is the operator's to clear, and the write may simply be retried then (SQLite
+  // rolled it back whole): not the kIo of a broken file. Growing the -shm file on a full disk
+  // is an I/O error to SQLite ("disk I/O error"); its errno says what it was.
+  if (primary == SQLITE_FULL ||
+      (primary == SQLITE_IOERR && db != nullptr && sqlite3_system_errno(db) == ENOSPC)) {
+    return Error{ErrorCode::kNoSpace, where,
+                 "database or disk is full: no space left for the store (free some and retry)"};
   }
   std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   ErrorCode code = primary == SQLITE_CONSTRAINT ? ErrorCode::kConflict : ErrorCode::kIo;

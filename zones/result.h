@@ -13,6 +13,7 @@ enum class ErrorCode {
   kNotFound,  // the object named does not exist
   kConflict,  // the write clashes with what is stored (duplicate, CNAME+data, ...)
   kBusy,      // the database is locked by another writer
+  kNoSpace,   // the store's disk is full: nothing was written; retry once there is room
   kIo,        // file or database I/O failed
   kTooNew,    // the database schema is newer than this program
   kInternal,  // a bug: should not happen

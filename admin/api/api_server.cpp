@@ -1,5 +1,6 @@
 // The admin API over HTTP (cpp-httplib): listen, authenticate, dispatch to
-// the routes (routes.h), log one line per request, count requests by status.
+// the routes (routes.h), throttle addresses that keep sending wrong credentials
+// (auth_throttle.h), log one line per request, count requests by status.
 #include "admin/api/api_server.h"
 
 #include <httplib.h>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "admin/api/status_html.h"
 #include "admin/api/status_page.h"
 #include "admin/api/status_site.h"
 #include "admin/api/tokens.h"
@@ -100,6 +102,24 @@ std::string http_error_message(int status) {
   }
 }
 
+// Requests that present a credential to be checked: these are what the throttle counts and
+// refuses. A request without one (the bare login form, a session cookie, /healthz) is not a
+// guess; session ids are 256 random bits, not worth guessing.
+bool presents_credentials(const httplib::Request& req) {
+  return req.has_header("Authorization") || (req.method == "POST" && req.path == "/login");
+}
+
+// The throttle's clock: monotonic, so a wall-clock step neither ends nor extends a block.
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// Retry-After is in whole seconds (RFC 9110); rounded up so a client that obeys it is let in.
+int64_t whole_seconds(int64_t ms) {
+  return std::max<int64_t>(1, (ms + 999) / 1000);
+}
+
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
@@ -113,6 +133,8 @@ class HttpApiServer final : public ApiServer {
       : hooks_(hooks),
         tokens_(std::move(tokens)),
         routes_(resource_routes(context)),
+        throttle_(settings.auth_throttle),
+        throttle_settings_(settings.auth_throttle),
         site_(context, tokens_, !settings.cert_file.empty(), [this] { return status().body; }) {
     if (settings.cert_file.empty())
       http_ = std::make_unique<httplib::Server>();
@@ -190,24 +212,69 @@ class HttpApiServer final : public ApiServer {
 
   void serve(const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/healthz") return send(res, ApiResponse{200, {{"status", "ok"}}, "", ""});
-    // The status page (GET /, POST /login, /logout) takes a session cookie as well as a
-    // bearer token; every other path below takes the bearer token only.
-    if (StatusSite::handles(req.method, req.path))
-      return send_page(res, site_.serve(page_request(req), zones::unix_ms()));
+    const std::string client = throttle_key(req.remote_addr);
+    const bool credentials = presents_credentials(req);
+    // A blocked address is refused before its credentials are looked at, so a right guess
+    // is indistinguishable from a wrong one until the block ends.
+    if (credentials)
+      if (const int64_t wait_ms = throttle_.blocked_for_ms(client, steady_ms()); wait_ms > 0)
+        return refuse_throttled(req, res, client, whole_seconds(wait_ms));
+    if (StatusSite::handles(req.method, req.path)) return serve_page(req, res, client, credentials);
     const Token* token = tokens_.find(bearer_secret(req));
     if (token == nullptr) {
+      if (credentials) record_failure(client);
       res.set_header("WWW-Authenticate", "Bearer realm=\"gslb\"");
       return send(res, error_response(401, "a valid bearer token is required"));
     }
+    serve_authenticated(req, res, *token);
+  }
+
+  // The status page (GET /, POST /login, /logout) takes a session cookie as well as a bearer
+  // token; every other path takes the bearer token only. Its 401 means wrong credentials.
+  void serve_page(const httplib::Request& req, httplib::Response& res, const std::string& client,
+                  bool credentials) {
+    const PageResponse page = site_.serve(page_request(req), zones::unix_ms());
+    if (credentials && page.status == 401) record_failure(client);
+    send_page(res, page);
+  }
+
+  void serve_authenticated(const httplib::Request& req, httplib::Response& res,
+                           const Token& token) {
     if (req.path == "/metrics" && req.method == "GET") return send(res, metrics());
     if (req.path == "/v1/status" && req.method == "GET") return send(res, status());
-    ApiRequest request{req.method, req.path, {}, req.body, token->name};
+    ApiRequest request{req.method, req.path, {}, req.body, token.name};
     for (const auto& [key, value] : req.params) request.params.emplace(key, value);
     const Route* route = match_route(routes_, req.method, req.path, request.params);
     if (route == nullptr) return send(res, no_route(req.path, res));
-    if (route->writes && !token->can_write)
-      return send(res, error_response(403, "token \"" + token->name + "\" may only read"));
+    if (route->writes && !token.can_write)
+      return send(res, error_response(403, "token \"" + token.name + "\" may only read"));
     send(res, route->handler(request));
+  }
+
+  // Logged once per block, when it starts: a guessing script makes one line, not thousands.
+  void record_failure(const std::string& client) {
+    if (!throttle_.record_failure(client, steady_ms())) return;
+    const AuthThrottleSettings& limit = throttle_settings_;
+    zones::log_event(zones::LogLevel::kWarn, "admin_auth_throttled",
+                     {{"client", client},
+                      {"failures", std::to_string(limit.max_failures)},
+                      {"blocked_s", std::to_string(whole_seconds(limit.window_ms))}});
+  }
+
+  // 429 with Retry-After: the login form again for the status page's paths, JSON elsewhere.
+  void refuse_throttled(const httplib::Request& req, httplib::Response& res,
+                        const std::string& client, int64_t retry_s) {
+    res.set_header("Retry-After", std::to_string(retry_s));
+    const std::string wait = "try again in " + std::to_string(retry_s) + " s";
+    if (!StatusSite::handles(req.method, req.path))
+      return send(res, error_response(429, "too many failed authentication attempts from " +
+                                               client + "; " + wait));
+    // The site's bare login form carries the page's security headers; only the status and
+    // the message differ.
+    PageResponse page = site_.serve(PageRequest{"GET", "/", false, "", "", ""}, zones::unix_ms());
+    page.status = 429;
+    page.body = render_login_page("Too many failed logins from your address; " + wait + ".");
+    send_page(res, page);
   }
 
   ApiResponse no_route(const std::string& path, httplib::Response& res) const {
@@ -231,6 +298,9 @@ class HttpApiServer final : public ApiServer {
     std::lock_guard lock(counts_mutex_);
     for (const auto& [status, count] : requests_by_status_)
       text.sample("gslb_admin_requests_total", {{"status", std::to_string(status)}}, count);
+    text.family("gslb_admin_auth_throttled_total", "counter",
+                "Client addresses blocked for too many failed authentication attempts");
+    text.sample("gslb_admin_auth_throttled_total", throttle_.throttled_total());
     return ApiResponse{200, {}, page + text.text(), "text/plain; version=0.0.4; charset=utf-8"};
   }
 
@@ -240,7 +310,8 @@ class HttpApiServer final : public ApiServer {
       std::lock_guard lock(counts_mutex_);
       ++requests_by_status_[res.status];
     }
-    const Token* token = tokens_.find(bearer_secret(req));
+    // A throttled request's token is not looked at, not even for the log.
+    const Token* token = res.status == 429 ? nullptr : tokens_.find(bearer_secret(req));
     zones::log_event(res.status >= 500 ? zones::LogLevel::kWarn : zones::LogLevel::kInfo,
                      "admin_request",
                      {{"method", req.method},
@@ -253,6 +324,8 @@ class HttpApiServer final : public ApiServer {
   ApiHooks hooks_;
   TokenTable tokens_;
   std::vector<Route> routes_;
+  AuthThrottle throttle_;
+  AuthThrottleSettings throttle_settings_;
   StatusSite site_;
   std::unique_ptr<httplib::Server> http_;
   bool tls_ = false;

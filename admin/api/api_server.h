@@ -2,7 +2,8 @@
 // never on a DNS worker. Bearer tokens from a file (NAME ROLE SECRET per
 // line, ROLE read|write, '#' comments; refused when others may read it);
 // every path but /healthz and the status page needs one: 401 without or with an
-// unknown token, 403 for a write with a read token. Optional TLS. GET / is a
+// unknown token, 403 for a write with a read token, 429 for an address that sent too many
+// wrong ones (auth_throttle.h). Optional TLS. GET / is a
 // read-only HTML status page that also takes a login session cookie
 // (status_site.h). See docs/api.md.
 #pragma once
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin/api/auth_throttle.h"
 #include "admin/api/routes.h"
 #include "admin/api/tokens.h"
 #include "zones/result.h"
@@ -27,6 +29,8 @@ struct ApiSettings {
   std::string cert_file;                  // both or neither: TLS
   std::string key_file;
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  // Wrong tokens per client address before its credentials are refused unchecked (429).
+  AuthThrottleSettings auth_throttle;
   // --status-vantage NAME=ADDRESS values: the status page's sample clients, checked by
   // check() and passed to the routes as ApiContext::status_vantages.
   std::vector<std::string> status_vantages;

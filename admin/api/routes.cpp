@@ -26,6 +26,8 @@ int status_for(zones::ErrorCode code) {
       return 409;
     case zones::ErrorCode::kBusy:
       return 503;
+    case zones::ErrorCode::kNoSpace:
+      return 507;  // Insufficient Storage (RFC 4918)
     default:
       return 500;
   }

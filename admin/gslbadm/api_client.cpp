@@ -30,6 +30,8 @@ zones::ErrorCode code_for_status(long status) {
       return zones::ErrorCode::kConflict;
     case 503:
       return zones::ErrorCode::kBusy;
+    case 507:
+      return zones::ErrorCode::kNoSpace;
     default:
       return zones::ErrorCode::kInternal;
   }
