@@ -554,6 +554,9 @@ zones::Result<ConfigFile> parse_config(std::string_view text, ConfigFormat forma
     Walker walker(tree, file_name, base_dir);
     config = walker.walk();
     errors = walker.errors();
+    // Text that is not UTF-8 cannot be stored or shown as JSON (config_tree.h).
+    if (errors.empty())
+      for (auto& [line, e] : tree.not_utf8) errors.push_back(std::move(e));
   }
   config.file_name = file_name;
   config.lines = std::move(tree.lines);

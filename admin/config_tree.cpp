@@ -2,6 +2,7 @@
 // nlohmann's SAX parser (so that duplicate keys and the line of every key are seen).
 #include "admin/config_tree.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -9,6 +10,7 @@
 #include <iterator>
 #include <list>
 #include <optional>
+#include <sstream>
 
 namespace admin {
 
@@ -103,6 +105,41 @@ std::optional<nlohmann::json> resolve_plain_scalar(const std::string& s) {
 
 namespace {
 
+// Well-formed UTF-8 as RFC 3629 defines it (no overlong forms, surrogates or code points past
+// U+10FFFF): what nlohmann::json's dump accepts.
+bool is_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 1;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      lo = c == 0xE0 ? 0xA0 : 0x80;
+      hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      lo = c == 0xF0 ? 0x90 : 0x80;
+      hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 class YamlReader {
  public:
   YamlReader(ConfigTree& tree, const std::string& file) : tree_(tree), file_(file) {}
@@ -129,6 +166,7 @@ class YamlReader {
         return list;
       }
       case YAML::NodeType::Scalar: {
+        check_utf8(node, path);
         if (node.Tag() != "?") return node.Scalar();
         auto value = resolve_plain_scalar(node.Scalar());
         if (!value) return node.Scalar();
@@ -153,6 +191,7 @@ class YamlReader {
             tree_error(file_, line, path, "a key must be a plain string, not a list or map"));
         continue;
       }
+      check_utf8(key, path);
       const std::string name = key.Scalar();
       const std::string p = child_path(path, name);
       if (object.contains(name)) {
@@ -168,6 +207,16 @@ class YamlReader {
       object[name] = convert(entry.second, p, depth + 1);
     }
     return object;
+  }
+
+  // yaml-cpp passes any bytes through (and encodes a "\uD800" escape as a surrogate), but the
+  // objects become JSON, whose dump throws on text that is not UTF-8: gslbadm apply and POST
+  // /v1/apply died on such a monitor path (found by fuzz_apply, tests/fuzz/corpus/apply/
+  // not_utf8_*). Noted with its place; parse_config refuses the document.
+  void check_utf8(const YAML::Node& scalar, const std::string& path) {
+    if (is_utf8(scalar.Scalar())) return;
+    const int line = scalar.Mark().line >= 0 ? scalar.Mark().line + 1 : 0;
+    tree_.not_utf8.push_back(tree_error(file_, line, path, "text is not valid UTF-8"));
   }
 
   ConfigTree& tree_;
@@ -326,20 +375,73 @@ class JsonBuilder {
   std::list<json> discarded_;
 };
 
+// Counts a stream's documents without building them, and notices a stuck parser. Not
+// YAML::LoadAll: yaml-cpp 0.7 (Debian 12) loops there forever, allocating a null document per
+// turn, on a stray flow indicator such as "," (jbeder/yaml-cpp#1040, fixed upstream by #1319):
+// the parser reports an empty document without consuming the token. Found by fuzz_apply
+// (tests/fuzz/corpus/apply/yaml_stray_comma_*); POST /v1/apply took the same path.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  size_t documents = 0;
+  bool stuck = false;  // two empty documents in a row at the same place
+  int stuck_line = 0;
+
+  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (last_null_ && last_null_->pos == mark.pos && last_null_document_ + 1 == documents) {
+      stuck = true;
+      stuck_line = mark.line + 1;
+    }
+    last_null_ = mark;
+    last_null_document_ = documents;
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::optional<YAML::Mark> last_null_;
+  size_t last_null_document_ = 0;
+};
+
+// Reads at most three documents: enough to tell one from several, and a stuck parser (which
+// repeats an empty document) from a real second one.
+DocumentCounter count_documents(const std::string& text) {
+  std::istringstream input(text);
+  YAML::Parser parser(input);
+  DocumentCounter counter;
+  while (counter.documents < 3 && !counter.stuck && parser.HandleNextDocument(counter)) {
+  }
+  return counter;
+}
+
 }  // namespace
 
 ConfigTree read_yaml_tree(std::string_view text, const std::string& file_name) {
   ConfigTree tree;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.size() > 1) {
+    const std::string input(text);
+    const DocumentCounter docs = count_documents(input);
+    if (docs.stuck) {
+      tree.errors.push_back(
+          tree_error(file_name, docs.stuck_line, "", "YAML syntax: unexpected character"));
+      return tree;
+    }
+    if (docs.documents > 1) {
       tree.errors.push_back(
           tree_error(file_name, 0, "", "more than one YAML document: put everything in one"));
       return tree;
     }
-    if (!docs.empty()) {
+    if (docs.documents == 1) {
       YamlReader reader(tree, file_name);
-      tree.root = reader.convert(docs.front(), "");
+      tree.root = reader.convert(YAML::Load(input), "");
       if (reader.too_deep()) tree.root = nullptr;  // as a syntax error: nothing else is read
     }
   } catch (const YAML::Exception& e) {

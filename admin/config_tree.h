@@ -23,6 +23,10 @@ struct ConfigTree {
   // Problems found while reading (syntax, duplicate keys), "file:line" in `where`, each with
   // its line (0 when unknown). After a syntax error `root` is null.
   std::vector<std::pair<int, zones::Error>> errors;
+  // YAML scalars that are not UTF-8 (the JSON parser refuses those itself), kept as they are.
+  // parse_config reports them only when nothing else is wrong: the walker's own messages
+  // already show such a value when it is the wrong type.
+  std::vector<std::pair<int, zones::Error>> not_utf8;
 
   // The line of `path`, or of its nearest ancestor that has one; 0 when unknown.
   int line_of(const std::string& path) const;

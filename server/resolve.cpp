@@ -56,7 +56,9 @@ class InAnswer {
   // CNAME must be followed.
   bool node_answer(uint32_t node_index, uint16_t& owner, zones::Resolution& res) {
     const zones::Node& node = snap_.nodes[node_index];
-    if (node.cname != zones::kNone && q_.qtype != rtype::kCname) {
+    // ANY matches the CNAME itself (RFC 1034 §4.3.2 step 3a): it is the answer, not a hop to
+    // follow, which would add the target's RRset (RFC 8482: one RRset). Found by fuzz_wire.
+    if (node.cname != zones::kNone && q_.qtype != rtype::kCname && q_.qtype != rtype::kAny) {
       const size_t at = w_.add(node.cname, kAnswer, owner);
       if (at == 0) return truncate();
       owner = static_cast<uint16_t>(at + 12);  // the CNAME's RDATA: its target's name
