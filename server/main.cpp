@@ -228,6 +228,7 @@ admin::api::ApiSettings api_settings(const GslbdSettings& s) {
   settings.cert_file = s.admin_cert;
   settings.key_file = s.admin_key;
   settings.status_vantages = s.status_vantages;
+  settings.io_timeout_s = s.admin_io_timeout_s;
   return settings;
 }
 

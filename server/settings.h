@@ -38,6 +38,7 @@ struct GslbdSettings {
   int max_tcp_per_client = 16;
   int tcp_read_timeout_ms = 5000;
   std::string user;  // --user: drop to this account after binding
+  int admin_io_timeout_s = 10;
 };
 
 struct IntSetting {
@@ -82,6 +83,8 @@ inline constexpr IntSetting kIntSettings[] = {
      "open TCP connections one client address may hold per worker thread; more are closed"},
     {"--tcp-read-timeout", &GslbdSettings::tcp_read_timeout_ms, 100, 600000,
      "milliseconds a TCP client has to complete a message once it started sending it"},
+    {"--admin-io-timeout", &GslbdSettings::admin_io_timeout_s, 1, 300,
+     "seconds the admin API waits for a client's next bytes before closing its connection"},
 };
 
 }  // namespace server

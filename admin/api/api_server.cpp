@@ -21,8 +21,9 @@
 namespace admin::api {
 namespace {
 
-constexpr size_t kHttpThreads = 4;  // requests are short; the store serialises writes anyway
-constexpr int kIoTimeoutSec = 10;   // a client that stalls mid-request is cut off
+// Requests are short and the store serialises writes anyway; more threads than cores let a few
+// stalled clients (each held until --admin-io-timeout) not block operators.
+constexpr size_t kHttpThreads = 16;
 
 struct Listen {
   std::string host;
@@ -173,9 +174,9 @@ class HttpApiServer final : public ApiServer {
   void configure(const ApiSettings& settings) {
     http_->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
     http_->set_payload_max_length(settings.max_body_bytes);
-    http_->set_read_timeout(kIoTimeoutSec, 0);
-    http_->set_write_timeout(kIoTimeoutSec, 0);
-    http_->set_keep_alive_timeout(kIoTimeoutSec);
+    http_->set_read_timeout(settings.io_timeout_s, 0);
+    http_->set_write_timeout(settings.io_timeout_s, 0);
+    http_->set_keep_alive_timeout(settings.io_timeout_s);
     const auto handle = [this](const httplib::Request& req, httplib::Response& res) {
       serve(req, res);
     };

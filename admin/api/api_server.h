@@ -29,6 +29,9 @@ struct ApiSettings {
   std::string cert_file;                  // both or neither: TLS
   std::string key_file;
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  // Seconds a connection may go without sending (or taking) a byte before it is closed: a
+  // client that stalls mid-request frees its worker thread.
+  int io_timeout_s = 10;
   // Wrong tokens per client address before its credentials are refused unchecked (429).
   AuthThrottleSettings auth_throttle;
   // --status-vantage NAME=ADDRESS values: the status page's sample clients, checked by

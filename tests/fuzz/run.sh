@@ -68,6 +68,7 @@ main() {
   local name i status=0 pids=() names=()
   OUT="$(mktemp -d -t gslb-fuzz-run-XXXXXX)"
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+  export LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   log "${#TARGETS[@]} targets, ${SECONDS_EACH}s each, $JOBS at a time, in $OUT"
   for name in "${TARGETS[@]}"; do

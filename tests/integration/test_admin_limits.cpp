@@ -1,16 +1,22 @@
 // The admin API's limits through real HTTP: the failed-authentication throttle on bearer
 // tokens and on the status page's POST /login (429 with Retry-After, a right token refused
 // too while blocked, other addresses unaffected, one log line, the metric), and the body
-// size limit (413). The second client is 127.0.0.2 (http_from.h).
+// size limit (413), and the I/O timeout for clients that stall mid-request. The second client
+// is 127.0.0.2 (http_from.h).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/http_client.h"
 #include "tests/support/http_from.h"
+#include "tests/support/net.h"
+#include "tests/support/socket_io.h"
 
 using namespace testsupport;
 
@@ -134,5 +140,26 @@ TEST_CASE("a body over 1 MiB is refused with 413 and a JSON error; nothing is wr
   CHECK((body.is_object() && body.value("error", "") == "request body too large"));
   CHECK(ops.get("/v1/regions/big").status == 404);
   CHECK(ops.get("/v1/regions/r1").status == 200);  // a right token was never counted as wrong
+  CHECK(gslbd.stop() == 0);
+}
+
+TEST_CASE("a client that stalls mid-request is cut off after --admin-io-timeout") {
+  GslbdOptions options = with_api();
+  options.extra_args = {"--admin-io-timeout", "1"};
+  GslbdRunner gslbd(options);
+  const std::string url = gslbd.admin_url();
+  const Endpoint admin = parse_endpoint(url.substr(url.find("//") + 2));
+  // Several stalled clients at once: each holds a worker thread only until the timeout.
+  std::vector<std::unique_ptr<TcpConnection>> stalled;
+  for (int i = 0; i < 6; ++i) {
+    stalled.push_back(std::make_unique<TcpConnection>(admin));
+    const std::string partial = "GET /v1/status HTTP/1.1\r\nHost: gslb\r\n";  // no blank line
+    REQUIRE(stalled.back()->send_raw(Bytes(partial.begin(), partial.end())));
+  }
+  // Meanwhile the API serves others.
+  CHECK(ApiClient{url, gslbd.read_token()}.get("/v1/status").status == 200);
+  const auto start = std::chrono::steady_clock::now();
+  for (auto& conn : stalled) CHECK(conn->wait_closed(std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
   CHECK(gslbd.stop() == 0);
 }

@@ -268,11 +268,12 @@ TEST_CASE("healthd: a restart resumes the last verdicts; a killed daemon's repor
     REQUIRE(eventually([&] { return answers("127.0.0.2"); }, 5s));
     CHECK(healthd.stop() == 0);
   }
-  const int64_t seq_before = health_row(db, "p1", "127.0.0.1", "t1")->seq;
+  const int64_t changed_before = health_row(db, "p1", "127.0.0.1", "t1")->changed_at_ms;
   {
     HealthdRunner healthd(db, "t1");
-    // Probe for several intervals: the resumed "down" still holds, so nothing
-    // is written and answers never flap through unknown/up.
+    // Probe for several intervals: the resumed "down" still holds, so the state never
+    // changes and answers never flap through unknown/up. (The row may still be rewritten
+    // when the failing probes' RTT moves by more than 20 %, as it does on a loaded machine.)
     const auto until = Clock::now() + 1s;
     while (Clock::now() < until) {
       CHECK(answers("127.0.0.2"));
@@ -280,7 +281,7 @@ TEST_CASE("healthd: a restart resumes the last verdicts; a killed daemon's repor
     }
     const auto row = health_row(db, "p1", "127.0.0.1", "t1");
     CHECK(row->state == HealthState::kDown);
-    CHECK(row->seq == seq_before);
+    CHECK(row->changed_at_ms == changed_before);
     healthd.kill_hard();
   }
   // Killed: no more heartbeats, the reports go stale after 3 x 400 ms, p1 is
