@@ -10,9 +10,16 @@
 namespace geo {
 namespace {
 
+// MMDB_aget_value with the path on the stack: the variadic MMDB_get_value callocs its path
+// array on every call, and this runs on the query path (seen in bench/profile.sh --dynamic).
+int get_value(MMDB_entry_s* entry, MMDB_entry_data_s& data, const char* map, const char* key) {
+  const char* const path[] = {map, key, nullptr};
+  return MMDB_aget_value(entry, &data, path);
+}
+
 void copy_code(MMDB_entry_s* entry, char (&out)[3], const char* map, const char* key) {
   MMDB_entry_data_s data{};
-  if (MMDB_get_value(entry, &data, map, key, nullptr) != MMDB_SUCCESS || !data.has_data ||
+  if (get_value(entry, data, map, key) != MMDB_SUCCESS || !data.has_data ||
       data.type != MMDB_DATA_TYPE_UTF8_STRING || data.data_size > 2)
     return;
   std::memcpy(out, data.utf8_string, data.data_size);
@@ -21,7 +28,7 @@ void copy_code(MMDB_entry_s* entry, char (&out)[3], const char* map, const char*
 
 bool read_double(MMDB_entry_s* entry, const char* key, double& out) {
   MMDB_entry_data_s data{};
-  if (MMDB_get_value(entry, &data, "location", key, nullptr) != MMDB_SUCCESS || !data.has_data ||
+  if (get_value(entry, data, "location", key) != MMDB_SUCCESS || !data.has_data ||
       data.type != MMDB_DATA_TYPE_DOUBLE)
     return false;
   out = data.double_value;
