@@ -68,10 +68,8 @@ class ResponseRateLimiter {
   RrlVerdict check(const sockaddr* peer, const ParsedQuery& q, uint16_t rcode, uint32_t now_ms,
                    uint32_t& limited);
 
-  bool exempt(const sockaddr* peer) const;
-  const RrlSettings& settings() const { return settings_; }
-
  private:
+  bool exempt(const sockaddr* peer) const;
   // Hash of the response tuple; false when the peer is not IPv4/IPv6.
   bool tuple_hash(const sockaddr* peer, const ParsedQuery& q, uint16_t rcode, uint64_t& hash) const;
   // Takes a token from the tuple's bucket; false when it has none.

@@ -2,7 +2,7 @@
 // tokens and on the status page's POST /login (429 with Retry-After, a right token refused
 // too while blocked, other addresses unaffected, one log line, the metric), and the body
 // size limit (413), and the I/O timeout for clients that stall mid-request. The second client
-// is 127.0.0.2 (http_from.h).
+// is 127.0.0.2.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -14,7 +14,6 @@
 
 #include "tests/support/gslbd_runner.h"
 #include "tests/support/http_client.h"
-#include "tests/support/http_from.h"
 #include "tests/support/net.h"
 #include "tests/support/socket_io.h"
 
@@ -22,8 +21,9 @@ using namespace testsupport;
 
 namespace {
 
-constexpr int kMaxFailures = 10;  // AuthThrottleSettings' default, as docs/api.md says
-const std::string kOther = "127.0.0.2";
+constexpr int kMaxFailures = 10;         // AuthThrottleSettings' default, as docs/api.md says
+const std::string kOther = "127.0.0.2";  // a second client: http_request's source address
+constexpr std::chrono::seconds kTimeout{10};
 const std::string kWrong = "wrong-secret-0123456789";
 
 GslbdOptions with_api() {
@@ -74,8 +74,8 @@ TEST_CASE("wrong bearer tokens: the address is then refused with 429, even with 
   // could otherwise guess the write token forever.
   CHECK(ops.get("/v1/regions").status == 200);
   // Another address's failures and successes are its own.
-  CHECK(http_request_from(kOther, "GET", gslbd.admin_url() + "/v1/regions", "",
-                          {"Authorization: Bearer " + gslbd.read_token()})
+  CHECK(http_request("GET", gslbd.admin_url() + "/v1/regions", "",
+                     {"Authorization: Bearer " + gslbd.read_token()}, kTimeout, kOther)
             .status == 200);
   for (int i = kMaxFailures / 2; i < kMaxFailures; ++i)
     CHECK(wrong.get("/v1/regions").status == 401);  // the 10th is answered, then the block
@@ -92,8 +92,8 @@ TEST_CASE("wrong bearer tokens: the address is then refused with 429, even with 
 
   // 127.0.0.2 is still let in, reads the metric, and nothing was written meanwhile.
   const auto as_other = [&](const std::string& path) {
-    return http_request_from(kOther, "GET", gslbd.admin_url() + path, "",
-                             {"Authorization: Bearer " + gslbd.read_token()});
+    return http_request("GET", gslbd.admin_url() + path, "",
+                        {"Authorization: Bearer " + gslbd.read_token()}, kTimeout, kOther);
   };
   CHECK(as_other("/v1/regions/r2").status == 404);
   const HttpResponse metrics = as_other("/metrics");
@@ -121,9 +121,9 @@ TEST_CASE("POST /login: wrong tokens are throttled the same way, with the form a
   // The same block covers bearer tokens on /v1.
   check_throttled_json(ApiClient{gslbd.admin_url(), gslbd.read_token()}.get("/v1/status"));
   // Another address logs in as usual.
-  const HttpResponse other = http_request_from(kOther, "POST", gslbd.admin_url() + "/login",
-                                               "token=" + url_encode(gslbd.read_token()),
-                                               {"Content-Type: application/x-www-form-urlencoded"});
+  const HttpResponse other =
+      http_request("POST", gslbd.admin_url() + "/login", "token=" + url_encode(gslbd.read_token()),
+                   {"Content-Type: application/x-www-form-urlencoded"}, kTimeout, kOther);
   CHECK(other.status == 303);
   CHECK(other.header("set-cookie").starts_with("gslb_session="));
   CHECK(gslbd.stop() == 0);

@@ -51,7 +51,7 @@ std::string HttpResponse::header(const std::string& lowercase_name) const {
 
 HttpResponse http_request(const std::string& method, const std::string& url,
                           const std::string& body, const std::vector<std::string>& headers,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout, const std::string& source) {
   global_init();
   CURL* easy = curl_easy_init();
   if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
@@ -60,6 +60,7 @@ HttpResponse http_request(const std::string& method, const std::string& url,
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip for big bodies
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  if (!source.empty()) curl_easy_setopt(easy, CURLOPT_INTERFACE, ("host!" + source).c_str());
   curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {

@@ -23,7 +23,8 @@ struct HttpResponse {
 HttpResponse http_request(const std::string& method, const std::string& url,
                           const std::string& body = "",
                           const std::vector<std::string>& headers = {},
-                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                          const std::string& source = "");  // local address; "" = any
 
 // The same with `Authorization: Bearer <token>` (none when `token` is empty) and, when there
 // is a body, `Content-Type: application/json`.
