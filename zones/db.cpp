@@ -176,12 +176,21 @@ Result<Db> Db::open(const std::string& path, DbOptions options) {
   return db;
 }
 
+Db Db::borrow(Db& other) {
+  Db db;
+  db.db_ = other.db_;
+  db.owned_ = false;
+  db.path_ = other.path_;
+  return db;
+}
+
 Db::~Db() {
   close();
 }
 
 Db::Db(Db&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
+      owned_(other.owned_),
       path_(std::move(other.path_)),
       cache_(std::move(other.cache_)) {
   other.cache_.clear();
@@ -191,6 +200,7 @@ Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
+    owned_ = other.owned_;
     path_ = std::move(other.path_);
     cache_ = std::move(other.cache_);
     other.cache_.clear();
@@ -201,7 +211,7 @@ Db& Db::operator=(Db&& other) noexcept {
 void Db::close() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   cache_.clear();
-  if (db_ != nullptr) sqlite3_close_v2(db_);
+  if (db_ != nullptr && owned_) sqlite3_close_v2(db_);
   db_ = nullptr;
 }
 
@@ -241,6 +251,10 @@ int Db::changes() const {
   return sqlite3_changes(db_);
 }
 
+bool Db::in_transaction() const {
+  return db_ != nullptr && sqlite3_get_autocommit(db_) == 0;
+}
+
 Error Db::error(int rc) const {
   return sqlite_error(db_, rc);
 }
@@ -248,21 +262,27 @@ Error Db::error(int rc) const {
 // ---- Transaction ----
 
 Result<Transaction> Transaction::begin(Db& db, TxMode mode) {
-  auto ok = db.exec(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  const bool nested = db.in_transaction();
+  const char* sql = nested                   ? "SAVEPOINT gslb_nested"
+                    : mode == TxMode::kWrite ? "BEGIN IMMEDIATE"
+                                             : "BEGIN";
+  auto ok = db.exec(sql);
   if (!ok) return std::unexpected(ok.error());
-  return Transaction(&db);
+  return Transaction(&db, nested);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), nested_(other.nested_) {}
 
 Transaction::~Transaction() {
   // Not committed: a refused write changes nothing.
-  if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+  if (db_ == nullptr) return;
+  (void)db_->exec(nested_ ? "ROLLBACK TO gslb_nested; RELEASE gslb_nested" : "ROLLBACK");
 }
 
 Result<void> Transaction::commit() {
   if (db_ == nullptr) return fail(ErrorCode::kInternal, "", "transaction already finished");
-  auto ok = db_->exec("COMMIT");
+  auto ok = db_->exec(nested_ ? "RELEASE gslb_nested" : "COMMIT");
   if (!ok) return ok;  // still open: the destructor rolls back
   db_ = nullptr;
   return {};

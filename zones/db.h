@@ -68,6 +68,10 @@ class Db {
  public:
   // Opens the file in WAL mode with foreign keys on and the busy timeout set.
   static Result<Db> open(const std::string& path, DbOptions options = {});
+  // A second handle on `other`'s connection (its own statement cache; closing it leaves the
+  // connection open): code that opens its own Db can be run inside a transaction the caller
+  // holds (fleet mode runs an API write this way, then rolls it back; admin/fleet).
+  static Db borrow(Db& other);
 
   ~Db();
   Db(Db&& other) noexcept;
@@ -81,6 +85,7 @@ class Db {
 
   int64_t last_insert_id() const;
   int changes() const;
+  bool in_transaction() const;
   const std::string& path() const { return path_; }
 
   // Turns an SQLite result code into an Error naming this database.
@@ -91,6 +96,7 @@ class Db {
   void close();
 
   sqlite3* db_ = nullptr;
+  bool owned_ = true;
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
@@ -100,6 +106,8 @@ enum class TxMode {
   kWrite,  // BEGIN IMMEDIATE: takes the write lock now, so a busy store fails before any work
 };
 
+// Begun inside another transaction, a Transaction is a savepoint: its commit releases the
+// savepoint and the outer transaction decides; its rollback undoes only its own work.
 class Transaction {
  public:
   static Result<Transaction> begin(Db& db, TxMode mode = TxMode::kWrite);
@@ -113,8 +121,9 @@ class Transaction {
   Result<void> commit();
 
  private:
-  explicit Transaction(Db* db) : db_(db) {}
+  Transaction(Db* db, bool nested) : db_(db), nested_(nested) {}
   Db* db_ = nullptr;  // null once committed or rolled back
+  bool nested_ = false;
 };
 
 }  // namespace zones

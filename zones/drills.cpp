@@ -123,6 +123,46 @@ Result<DrillStarted> DrillStore::start(const DrillSpec& spec, int64_t now_ms,
   return started;
 }
 
+Result<void> DrillStore::replicate(const Drill& drill, int64_t now_ms, std::string_view actor) {
+  auto tx = Transaction::begin(db_, TxMode::kWrite);
+  if (!tx) return std::unexpected(tx.error());
+  auto stored = query("WHERE id = :v", drill.id);
+  if (!stored) return std::unexpected(stored.error());
+  if (stored->empty()) {
+    Drill fresh = drill;
+    fresh.report.reset();
+    auto stmt = db_.prepare(
+        "INSERT INTO drill (id, target_kind, target, action, note, created_by, started_at_ms, "
+        "ends_at_ms, ended_at_ms, end_reason) VALUES (:id, :kind, :target, :action, :note, :by, "
+        ":start, :end, :ended, :reason)");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(":id", fresh.id)
+        .bind(":kind", to_string(fresh.kind))
+        .bind(":target", fresh.target)
+        .bind(":action", to_string(fresh.action))
+        .bind(":note", fresh.note)
+        .bind(":by", fresh.created_by)
+        .bind(":start", fresh.started_at_ms)
+        .bind(":end", fresh.ends_at_ms);
+    if (fresh.ended_at_ms && fresh.end_reason) {
+      stmt->bind(":ended", *fresh.ended_at_ms).bind(":reason", to_string(*fresh.end_reason));
+    } else {
+      stmt->bind_null(":ended").bind_null(":reason");
+    }
+    if (auto ok = stmt->run(); !ok) return ok;
+    auto audited = append_audit(
+        db_, {0, now_ms, std::string(actor), "drill.start", "drill/" + std::to_string(fresh.id), "",
+              drill_json(fresh, false).dump()});
+    if (!audited) return audited;
+  } else if (!stored->front().end_reason && drill.end_reason == DrillEndReason::kAborted &&
+             drill.ended_at_ms) {
+    auto ended = end_drill(db_, stored->front(), *drill.ended_at_ms, DrillEndReason::kAborted,
+                           now_ms, actor);
+    if (!ended) return std::unexpected(ended.error());
+  }
+  return tx->commit();
+}
+
 Result<std::vector<Drill>> DrillStore::list(int64_t limit) {
   return query("ORDER BY id DESC LIMIT :v", limit);
 }

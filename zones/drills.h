@@ -108,6 +108,12 @@ class DrillStore {
   // The soonest end of a drill running at `now_ms`, for a timer; unset when none runs.
   Result<std::optional<int64_t>> next_end_ms(int64_t now_ms);
 
+  // Fleet mode (admin/fleet): makes the stored drill `drill.id` what another node wrote —
+  // inserted with its id when new ("drill.start" audit row as `actor`), ended when `drill`
+  // was aborted and the stored one still runs ("drill.abort"). A drill this node has
+  // already closed stays closed: each node ends a drill itself at its end time. The report
+  // is this node's own and is kept. `drill` is checked as drill_from_json does.
+  Result<void> replicate(const Drill& drill, int64_t now_ms, std::string_view actor);
   // Stores the drill's report (a JSON document). Neither audited nor a configuration
   // change: gslbd rewrites it while the drill runs without rebuilding its snapshot.
   Result<void> set_report(int64_t id, std::string_view report_json);
@@ -156,6 +162,10 @@ const char* to_string(DrillEndReason reason);
 std::optional<DrillTargetKind> parse_drill_target_kind(std::string_view text);
 std::optional<DrillAction> parse_drill_action(std::string_view text);
 std::optional<DrillEndReason> parse_drill_end_reason(std::string_view text);
+
+// A drill from drill_json's form (id, target, action, note, created_by, started_at_ms,
+// ends_at_ms, ended_at_ms, end_reason; the rest ignored), every field checked.
+Result<Drill> drill_from_json(const nlohmann::json& j);
 
 // "pool/eu-west", "member/eu-west/192.0.2.10": the drill's target as the API spells it.
 std::string drill_target_path(const Drill& drill);

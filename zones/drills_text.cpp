@@ -100,3 +100,65 @@ nlohmann::json drill_json(const Drill& drill, bool with_report) {
 }
 
 }  // namespace zones
+
+namespace zones {
+namespace {
+
+Result<int64_t> int_member(const nlohmann::json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_number_integer())
+    return fail(ErrorCode::kInvalid, name, "must be an integer");
+  return it->get<int64_t>();
+}
+
+Result<std::string> text_member(const nlohmann::json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_string()) return fail(ErrorCode::kInvalid, name, "must be a string");
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+Result<Drill> drill_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return fail(ErrorCode::kInvalid, "drill", "must be a JSON object");
+  Drill d;
+  auto id = int_member(j, "id");
+  auto target = text_member(j, "target");
+  auto action = text_member(j, "action");
+  auto note = text_member(j, "note");
+  auto by = text_member(j, "created_by");
+  auto start = int_member(j, "started_at_ms");
+  auto end = int_member(j, "ends_at_ms");
+  for (const Error* e : {id ? nullptr : &id.error(), target ? nullptr : &target.error(),
+                         action ? nullptr : &action.error(), note ? nullptr : &note.error(),
+                         by ? nullptr : &by.error(), start ? nullptr : &start.error(),
+                         end ? nullptr : &end.error()}) {
+    if (e != nullptr) return std::unexpected(*e);
+  }
+  const size_t slash = target->find('/');
+  auto kind = parse_drill_target_kind(target->substr(0, slash));
+  auto parsed_action = parse_drill_action(*action);
+  if (slash == std::string::npos || !kind || slash + 1 == target->size())
+    return fail(ErrorCode::kInvalid, "target", "\"" + *target + "\" is not KIND/NAME");
+  if (!parsed_action) return fail(ErrorCode::kInvalid, "action", "must be fail or drain");
+  if (*id <= 0 || *end <= *start)
+    return fail(ErrorCode::kInvalid, "drill", "needs an id > 0 and an end after its start");
+  d.id = *id;
+  d.kind = *kind;
+  d.target = target->substr(slash + 1);
+  d.action = *parsed_action;
+  d.note = *note;
+  d.created_by = *by;
+  d.started_at_ms = *start;
+  d.ends_at_ms = *end;
+  const auto reason = j.find("end_reason");
+  if (reason != j.end() && reason->is_string()) {
+    d.end_reason = parse_drill_end_reason(reason->get<std::string>());
+    auto ended = int_member(j, "ended_at_ms");
+    if (!d.end_reason || !ended) return fail(ErrorCode::kInvalid, "end_reason", "is malformed");
+    d.ended_at_ms = *ended;
+  }
+  return d;
+}
+
+}  // namespace zones
