@@ -13,6 +13,7 @@
 #include "admin/api/api_server.h"
 #include "admin/api/gslbd_hooks.h"
 #include "admin/api/status_page.h"
+#include "admin/fleet/fleet_node.h"
 #include "geo/geo_db.h"
 #include "server/drill_watch.h"
 #include "server/feed_status.h"
@@ -233,7 +234,7 @@ admin::api::ApiSettings api_settings(const GslbdSettings& s) {
 }
 
 zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::GslbdFacts& facts,
-                                    ControlLoop& control) {
+                                    ControlLoop& control, admin::fleet::FleetNode* fleet) {
   if (!admin_wanted(s)) {
     zones::log_event(zones::LogLevel::kInfo, "admin_api_off",
                      {{"reason", s.admin == "none" ? "--admin none" : "no --admin-tokens"}});
@@ -252,6 +253,10 @@ zones::Result<void> start_admin_api(const GslbdSettings& s, const admin::api::Gs
   context.drill_report = [watch](const zones::Drill& drill) {
     return watch->live_report(drill.id);
   };
+  if (fleet != nullptr) {
+    context.fleet_writer = &fleet->writer();
+    context.fleet_syncer = &fleet->syncer();
+  }
   auto api = admin::api::ApiServer::start(settings, context, admin::api::gslbd_api_hooks(facts));
   if (!api) return std::unexpected(api.error());
   control.api = std::move(*api);
@@ -269,7 +274,7 @@ zones::Result<std::unique_ptr<server::ResponseRateLimiter>> make_rate_limiter(
       server::RrlSettings{s.rrl_rate, s.rrl_slip, s.rrl_ipv4_prefix, s.rrl_ipv6_prefix, *exempt});
 }
 
-int serve(GslbdSettings& s) {
+int serve(GslbdSettings& s, const admin::fleet::FleetFlags& fleet_flags) {
   const int64_t started_at_ms = zones::unix_ms();
   zones::LogLevel level;
   zones::parse_log_level(s.log_level, level);
@@ -297,12 +302,25 @@ int serve(GslbdSettings& s) {
   if (admin_wanted(s))
     if (auto checked = admin::api::ApiServer::check(api_settings(s)); !checked)
       return fail(checked.error().text());
+  const bool in_fleet = !fleet_flags.etcd.empty();
+  if (in_fleet)
+    if (auto checked = admin::fleet::etcd_settings(fleet_flags); !checked)
+      return fail(checked.error().text());
   auto feed = server::SnapshotFeed::open(s.db, *server::parse_quorum(s.health_quorum));
   if (!feed)
     return fail(feed.error().where == "--db" ? feed.error().text()
                                              : "--db " + s.db + ": " + feed.error().message);
   server::FeedStatusBoard board;  // the admin API's view of the feed
   feed->set_status_board(&board);
+  // Fleet mode: the syncer keeps the store a copy of etcd; gslbd serves whatever the store
+  // holds, at once (a node restarted while etcd is down serves its last copy).
+  std::unique_ptr<admin::fleet::FleetNode> fleet;
+  if (in_fleet) {
+    auto started = admin::fleet::FleetNode::start(fleet_flags, s.db, /*import_health=*/true);
+    if (!started) return fail(started.error().text());
+    fleet = std::move(*started);
+    feed->set_stale_data_check([node = fleet.get()](int64_t now) { return node->data_stale(now); });
+  }
   auto snapshot = feed->build_initial();
   if (!snapshot) return fail("cannot build the first snapshot: " + snapshot.error().text());
   std::unique_ptr<server::GeoReloader> geo;
@@ -330,7 +348,8 @@ int serve(GslbdSettings& s) {
   server::DrillWatch drill_watch(feed->db(), started_at_ms);
   control.drill_watch = &drill_watch;
   control.geo = geo.get();
-  admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {}, threads, {}, &board, geo.get()};
+  admin::api::GslbdFacts facts{GSLB_VERSION, started_at_ms, {},        threads,
+                               {},           &board,        geo.get(), fleet.get()};
   for (const auto& a : addrs) facts.listeners.push_back(a.text());
   for (int i = 0; i < threads; ++i) {
     workers.push_back(std::make_unique<server::Worker>(i, config, io, std::move((*sockets)[i]),
@@ -339,7 +358,7 @@ int serve(GslbdSettings& s) {
     facts.workers.push_back(&workers.back()->metrics());
   }
   init_control(control, s.poll_interval_ms);
-  if (auto api = start_admin_api(s, facts, control); !api) {
+  if (auto api = start_admin_api(s, facts, control, fleet.get()); !api) {
     close_handles(control);  // a clean exit: the loop is closed, nothing leaks
     run_control(control);
     return fail(api.error().text());
@@ -352,9 +371,11 @@ int serve(GslbdSettings& s) {
                     {"admin", control.api ? control.api->address() : "none"},
                     {"user", s.user.empty() ? std::to_string(geteuid()) : s.user},
                     {"rrl", *rrl ? std::to_string(s.rrl_rate) + "/s" : "off"},
+                    {"fleet", in_fleet ? fleet_flags.etcd : "off"},
                     {"services", std::to_string((*snapshot)->services.services.size())},
                     {"generation", std::to_string((*snapshot)->generation)}});
   run_control(control);
+  if (fleet) fleet->stop();
   drill_watch.save_all(zones::unix_ms());  // a restarted gslbd carries the counts on
   for (auto& w : workers) w->stop();
   zones::log_event(zones::LogLevel::kInfo, "stopped");
@@ -368,11 +389,13 @@ int main(int argc, char** argv) {
   CLI::App app{"gslbd: authoritative DNS server for GSLB zones"};
   GslbdSettings settings;
   add_flags(app, settings);
+  admin::fleet::FleetFlags fleet_flags;
+  admin::fleet::add_fleet_flags(app, fleet_flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  return serve(settings);
+  return serve(settings, fleet_flags);
 }

@@ -135,7 +135,11 @@ void SnapshotFeed::refresh_health(bool force) {
   }
   const int64_t now = zones::unix_ms();
   if (!force && !*fresh && now - health_applied_ms_ < kStaleCheckMs) return;
-  if (current_health_target_) health_.apply(current_health_target_->services, now);
+  if (current_health_target_) {
+    health_.apply(current_health_target_->services, now);
+    const bool stale = stale_data_check_ && stale_data_check_(now);
+    current_health_target_->services.stale_data->store(stale, std::memory_order_relaxed);
+  }
   health_applied_ms_ = now;
 }
 

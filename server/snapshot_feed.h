@@ -54,6 +54,12 @@ class SnapshotFeed {
   // still answer from the old one (the drill watch takes its last counts of
   // drills the new snapshot may drop). Optional.
   void set_before_publish(std::function<void()> hook) { before_publish_ = std::move(hook); }
+  // Asked with every health refresh (at least every 250 ms): whether this node's data may be
+  // stale at `now_ms` (a fleet node cut off from etcd); answers then carry degraded TTLs
+  // (zones::ServiceTable::stale_data). Optional.
+  void set_stale_data_check(std::function<bool(int64_t now_ms)> check) {
+    stale_data_check_ = std::move(check);
+  }
   // The drills overlaid on the serving snapshot, and whether the last poll
   // published a new snapshot (the drill watch learns when drills go live).
   const std::vector<zones::Drill>& live_drills() const { return live_drills_; }
@@ -88,6 +94,7 @@ class SnapshotFeed {
   bool published_ = false;
   FeedStatusBoard* board_ = nullptr;
   std::function<void()> before_publish_;
+  std::function<bool(int64_t)> stale_data_check_;
   FeedStatus status_;
 };
 

@@ -121,6 +121,9 @@ struct ServiceTable {
 
   // One cell per member, same index as `members`.
   std::unique_ptr<MemberHealth[]> health;
+  // Set while this node's data may be out of date (a fleet node cut off from etcd): every
+  // service answer then carries its degraded TTL, so resolvers come back soon.
+  std::unique_ptr<std::atomic<bool>> stale_data = std::make_unique<std::atomic<bool>>(false);
   std::unordered_map<int64_t, uint32_t> member_by_id;  // control thread only
 };
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "admin/api/fleet_write.h"
 #include "admin/api/status_html.h"
 #include "admin/api/status_page.h"
 #include "admin/api/status_site.h"
@@ -84,6 +85,7 @@ void send_page(httplib::Response& res, const PageResponse& page) {
 
 void send(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
+  for (const auto& [name, value] : response.headers) res.set_header(name, value);
   if (!response.content_type.empty())
     res.set_content(response.raw, response.content_type.c_str());
   else
@@ -131,7 +133,8 @@ class HttpApiServer final : public ApiServer {
  public:
   HttpApiServer(const ApiSettings& settings, const ApiContext& context, const ApiHooks& hooks,
                 TokenTable tokens)
-      : hooks_(hooks),
+      : context_(context),
+        hooks_(hooks),
         tokens_(std::move(tokens)),
         routes_(resource_routes(context)),
         throttle_(settings.auth_throttle),
@@ -212,7 +215,7 @@ class HttpApiServer final : public ApiServer {
   }
 
   void serve(const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz") return send(res, ApiResponse{200, {{"status", "ok"}}, "", ""});
+    if (req.path == "/healthz") return send(res, ApiResponse{200, {{"status", "ok"}}, "", "", {}});
     const std::string client = throttle_key(req.remote_addr);
     const bool credentials = presents_credentials(req);
     // A blocked address is refused before its credentials are looked at, so a right guess
@@ -243,13 +246,14 @@ class HttpApiServer final : public ApiServer {
                            const Token& token) {
     if (req.path == "/metrics" && req.method == "GET") return send(res, metrics());
     if (req.path == "/v1/status" && req.method == "GET") return send(res, status());
-    ApiRequest request{req.method, req.path, {}, req.body, token.name};
+    ApiRequest request{req.method, req.path,   {},
+                       req.body,   token.name, req.get_header_value("If-Match")};
     for (const auto& [key, value] : req.params) request.params.emplace(key, value);
     const Route* route = match_route(routes_, req.method, req.path, request.params);
     if (route == nullptr) return send(res, no_route(req.path, res));
     if (route->writes && !token.can_write)
       return send(res, error_response(403, "token \"" + token.name + "\" may only read"));
-    send(res, route->handler(request));
+    send(res, serve_route(context_, *route, request));
   }
 
   // Logged once per block, when it starts: a guessing script makes one line, not thousands.
@@ -288,7 +292,7 @@ class HttpApiServer final : public ApiServer {
   ApiResponse status() const {
     nlohmann::json body = hooks_.status ? hooks_.status() : nlohmann::json::object();
     body["admin"] = {{"address", address()}, {"tls", tls_}};
-    return ApiResponse{200, body, "", ""};
+    return ApiResponse{200, body, "", "", {}};
   }
 
   ApiResponse metrics() const {
@@ -302,7 +306,7 @@ class HttpApiServer final : public ApiServer {
     text.family("gslb_admin_auth_throttled_total", "counter",
                 "Client addresses blocked for too many failed authentication attempts");
     text.sample("gslb_admin_auth_throttled_total", throttle_.throttled_total());
-    return ApiResponse{200, {}, page + text.text(), "text/plain; version=0.0.4; charset=utf-8"};
+    return ApiResponse{200, {}, page + text.text(), "text/plain; version=0.0.4; charset=utf-8", {}};
   }
 
   // One line per request: who, what, outcome. Never the token's secret.
@@ -322,6 +326,7 @@ class HttpApiServer final : public ApiServer {
                       {"client", req.remote_addr}});
   }
 
+  ApiContext context_;
   ApiHooks hooks_;
   TokenTable tokens_;
   std::vector<Route> routes_;

@@ -21,7 +21,20 @@ ExplainRequest gslbd_explain_request(const ApiContext& context, const std::strin
   return question;
 }
 
+namespace {
+thread_local zones::Db* t_request_db = nullptr;
+}  // namespace
+
+RequestDbScope::RequestDbScope(zones::Db& db) : previous_(t_request_db) {
+  t_request_db = &db;
+}
+
+RequestDbScope::~RequestDbScope() {
+  t_request_db = previous_;
+}
+
 zones::Result<zones::Db> open_db(const ApiContext& context) {
+  if (t_request_db != nullptr) return zones::Db::borrow(*t_request_db);
   zones::DbOptions options;
   options.mode = zones::OpenMode::kExisting;
   return zones::Db::open(context.db_path, options);

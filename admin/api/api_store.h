@@ -18,8 +18,22 @@
 
 namespace admin::api {
 
-// A connection of the request's own: handlers run on several HTTP threads at once.
+// A connection of the request's own: handlers run on several HTTP threads at once. Inside a
+// RequestDbScope on this thread, that scope's connection instead.
 zones::Result<zones::Db> open_db(const ApiContext& context);
+
+// While alive, open_db on this thread hands out `db`'s connection: fleet mode runs a write
+// handler inside a transaction it then rolls back (fleet_write.h).
+class RequestDbScope {
+ public:
+  explicit RequestDbScope(zones::Db& db);
+  ~RequestDbScope();
+  RequestDbScope(const RequestDbScope&) = delete;
+  RequestDbScope& operator=(const RequestDbScope&) = delete;
+
+ private:
+  zones::Db* previous_;
+};
 // An explain question about `name` answered with gslbd's own settings (GeoIP database, ECS
 // caps, health quorum), as /v1/explain and the status page ask it.
 ExplainRequest gslbd_explain_request(const ApiContext& context, const std::string& name);

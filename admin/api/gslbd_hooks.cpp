@@ -1,6 +1,7 @@
 // GET /v1/status and gslbd's /metrics families for the admin API.
 #include "admin/api/gslbd_hooks.h"
 
+#include "admin/fleet/fleet_node.h"
 #include "server/metrics_render.h"
 #include "zones/clock.h"
 
@@ -64,7 +65,8 @@ nlohmann::json gslbd_status_json(const GslbdFacts& facts, const server::FeedStat
           {"reloads", reloads_json(status)},
           {"health", health_json(status.health)},
           {"drills_active", status.drills_active},
-          {"geoip", facts.geo ? geoip_status_json(facts.geo->status()) : nlohmann::json()}};
+          {"geoip", facts.geo ? geoip_status_json(facts.geo->status()) : nlohmann::json()},
+          {"fleet", facts.fleet ? facts.fleet->status_json(now_ms) : nlohmann::json()}};
 }
 
 ApiHooks gslbd_api_hooks(const GslbdFacts& facts) {
@@ -82,7 +84,13 @@ ApiHooks gslbd_api_hooks(const GslbdFacts& facts) {
     in.version = facts.version;
     in.started_at_ms = facts.started_at_ms;
     in.now_ms = zones::unix_ms();
-    return server::render_gslbd_metrics(in);
+    std::string text = server::render_gslbd_metrics(in);
+    if (facts.fleet) {
+      server::MetricsText fleet;
+      facts.fleet->write_metrics(fleet, in.now_ms);
+      text += fleet.text();
+    }
+    return text;
   };
   return hooks;
 }

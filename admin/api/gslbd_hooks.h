@@ -16,6 +16,10 @@
 #include "server/geo_reload.h"
 #include "server/metrics.h"
 
+namespace admin::fleet {
+class FleetNode;
+}  // namespace admin::fleet
+
 namespace admin::api {
 
 struct GslbdFacts {
@@ -26,6 +30,9 @@ struct GslbdFacts {
   std::vector<const server::WorkerMetrics*> workers;  // must outlive the API server
   const server::FeedStatusBoard* board = nullptr;     // must outlive the API server
   const server::GeoReloader* geo = nullptr;  // null without --geoip; must outlive the API server
+  // Fleet mode (--etcd): the node's syncer as /v1/status "fleet" and gslb_fleet_* metrics;
+  // null on a single node. Must outlive the API server.
+  const admin::fleet::FleetNode* fleet = nullptr;
 };
 
 // The /v1/status document at `now_ms` (see docs/api.md for its fields).

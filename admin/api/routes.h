@@ -15,6 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "server/health_view.h"
+
+namespace admin::fleet {
+class FleetWriter;
+class Syncer;
+}  // namespace admin::fleet
 #include "zones/drills.h"
 #include "zones/result.h"
 
@@ -29,6 +34,8 @@ struct ApiRequest {
   std::map<std::string, std::string> params;
   std::string body;   // raw; handlers parse it (parse_body below)
   std::string actor;  // the token's NAME, recorded in the audit log as who
+  // Fleet mode: the If-Match header, the configuration revision the write is based on.
+  std::string if_match;
 };
 
 struct ApiResponse {
@@ -37,6 +44,7 @@ struct ApiResponse {
   // Non-JSON bodies (the metrics text): when set, sent as is with this type.
   std::string raw;
   std::string content_type;
+  std::map<std::string, std::string> headers;  // extra response headers
 };
 
 using Handler = std::function<ApiResponse(const ApiRequest&)>;
@@ -69,6 +77,10 @@ struct ApiContext {
   // The status page's sample clients (--status-vantage NAME=ADDRESS), in flag order; none:
   // the page shows the answers for a client of unknown location.
   std::vector<std::pair<std::string, std::string>> status_vantages;
+  // Fleet mode (gslbd --etcd): writes go to etcd through this writer (fleet_write.h), and
+  // responses carry the configuration revision. Both null on a single node.
+  admin::fleet::FleetWriter* fleet_writer = nullptr;
+  const admin::fleet::Syncer* fleet_syncer = nullptr;
 };
 
 // Errors, always this shape: {"error": "...", "field": "..."} ("field"

@@ -375,7 +375,9 @@ zones::Result<TxnResult> EtcdClient::txn(const std::vector<Compare>& compares,
       if (op.lease != 0) put["lease"] = std::to_string(op.lease);
       success.push_back({{"request_put", put}});
     } else {
-      success.push_back({{"request_delete_range", {{"key", base64(op.key)}}}});
+      json del = {{"key", base64(op.key)}};
+      if (!op.range_end.empty()) del["range_end"] = base64(op.range_end);
+      success.push_back({{"request_delete_range", del}});
     }
   }
   auto answer = call("/v3/kv/txn", {{"compare", compare}, {"success", success}});

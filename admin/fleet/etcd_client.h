@@ -52,11 +52,13 @@ struct Compare {
   int64_t mod_revision = 0;
 };
 
-// One operation of a transaction: a put (value set) or a delete of the key.
+// One operation of a transaction: a put (value set) or a delete of the key (with range_end,
+// of every key in [key, range_end)).
 struct TxnOp {
   std::string key;
   std::optional<std::string> value;  // nullopt: delete
   int64_t lease = 0;
+  std::string range_end;  // deletes only
 };
 
 struct TxnResult {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "admin/secret_file.h"
+
 namespace gslbadm {
 namespace {
 
@@ -134,29 +136,9 @@ std::string escape(const std::string& text) {
 }
 
 zones::Result<std::string> read_token_file(const std::string& path) {
-  const std::string where = "--token-file " + path;
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0)
-    return zones::fail(zones::ErrorCode::kIo, where, "cannot read it");
-  // As ssh does with a private key: a secret others can read is no longer a secret.
-  if ((info.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    return zones::fail(
-        zones::ErrorCode::kInvalid, where,
-        std::string("accessible by group or others (mode ") + mode + "): run chmod 600 on it");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) return zones::fail(zones::ErrorCode::kIo, where, "cannot read it");
-  std::string secret = text.str();
-  const char* space = " \t\r\n";
-  secret.erase(0, secret.find_first_not_of(space) == std::string::npos
-                      ? secret.size()
-                      : secret.find_first_not_of(space));
-  secret.erase(secret.find_last_not_of(space) + 1);
-  if (secret.empty()) return zones::fail(zones::ErrorCode::kInvalid, where, "empty: no token");
+  auto secret = admin::read_secret_file(path, "--token-file");
+  if (!secret && secret.error().message == "empty: no secret")
+    secret.error().message = "empty: no token";
   return secret;
 }
 

@@ -25,6 +25,8 @@ void add_apply_command(CLI::App& app, Context& ctx);   // apply -f FILE (config_
 void add_export_command(CLI::App& app, Context& ctx);  // export: the store as a config file
 void add_drill_commands(CLI::App& app, Context& ctx);  // drill start|list|show|abort
 void add_audit_command(CLI::App& app, Context& ctx);   // audit: who changed what
+// fleet seed (etcd, docs/fleet.md) and status (gslbd or the store, with the fleet state)
+void add_fleet_commands(CLI::App& app, Context& ctx);
 // completion bash|zsh: a completion script generated from `app`'s command tree.
 void add_completion_command(CLI::App& app, Context& ctx);
 

@@ -6,6 +6,7 @@
 
 #include "admin/config_file.h"
 #include "admin/drill_dry_run.h"
+#include "admin/fleet/fleet_state.h"
 #include "admin/gslbadm/backend.h"
 #include "zones/audit.h"
 #include "zones/clock.h"
@@ -130,7 +131,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<zones::Plan> edit(const Edit& edit) override {
-    auto db = open_store(ctx_, false);
+    auto db = open_for_write();
     if (!db) return std::unexpected(db.error());
     zones::GslbStore store(*db);
     // The edit runs inside the store's write transaction (GslbStore::edit), so a
@@ -160,6 +161,9 @@ class LocalBackend final : public Backend {
   zones::Result<json> start_drill(const zones::DrillSpec& spec) override {
     return with_drills(
         [&](zones::Db& db, zones::DrillStore& drills, int64_t now) -> zones::Result<json> {
+          if (!spec.dry_run)
+            if (auto ok = admin::fleet::refuse_if_replica(db); !ok)
+              return std::unexpected(ok.error());
           auto started = drills.start(spec, now, local_actor());
           if (!started) return std::unexpected(started.error());
           json body = zones::drill_json(started->drill);
@@ -196,7 +200,9 @@ class LocalBackend final : public Backend {
 
   zones::Result<json> abort_drill(int64_t id) override {
     return with_drills(
-        [&](zones::Db&, zones::DrillStore& drills, int64_t now) -> zones::Result<json> {
+        [&](zones::Db& db, zones::DrillStore& drills, int64_t now) -> zones::Result<json> {
+          if (auto ok = admin::fleet::refuse_if_replica(db); !ok)
+            return std::unexpected(ok.error());
           auto ended = drills.abort(id, now, local_actor());
           if (!ended) return std::unexpected(ended.error());
           return zones::drill_json(*ended);
@@ -212,7 +218,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> create_zone(const ZoneSpec& z) override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
       auto zone = store.create_zone(z.name, z.soa, z.soa_ttl, z.ttl, z.ns, local_actor());
       if (!zone) return std::unexpected(zone.error());
       return summary(store, *zone);
@@ -220,7 +226,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> import_zone(const std::string& path, const std::string& origin) override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
       std::optional<std::string_view> apex;
       if (!origin.empty()) apex = origin;
       auto zone = zones::import_zone_file(store, path, apex, local_actor());
@@ -251,7 +257,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<std::string> delete_zone(const std::string& name) override {
-    auto db = open_store(ctx_, false);
+    auto db = open_for_write();
     if (!db) return std::unexpected(db.error());
     zones::Store store(*db);
     auto zone = store.get_zone(name);
@@ -277,7 +283,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> add_record(const RecordSpec& r) override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
       auto record = store.add_record(r.zone, r.owner, r.type, r.ttl, r.rdata, local_actor());
       if (!record) return std::unexpected(record.error());
       return zones::record_json(*record);
@@ -285,7 +291,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<int64_t> delete_records(const RecordSpec& r) override {
-    auto db = open_store(ctx_, false);
+    auto db = open_for_write();
     if (!db) return std::unexpected(db.error());
     return zones::Store(*db).delete_records(r.zone, r.owner, r.type, given(r.rdata), local_actor());
   }
@@ -294,7 +300,7 @@ class LocalBackend final : public Backend {
                                    const zones::ApplyOptions& options) override {
     auto config = admin::parse_config(source.text, source.format, source.base_dir, source.name);
     if (!config) return std::unexpected(config.error());
-    auto db = open_store(ctx_, false);
+    auto db = options.dry_run ? open_store(ctx_, false) : open_for_write();
     if (!db) return std::unexpected(db.error());
     auto plan = zones::GslbStore(*db).apply(config->gslb, options, local_actor(), config->zones);
     if (!plan) return std::unexpected(admin::locate_in_file(plan.error(), *config));
@@ -319,6 +325,21 @@ class LocalBackend final : public Backend {
     if (!db) return std::unexpected(db.error());
     zones::Store store(*db);
     return work(store);
+  }
+
+  zones::Result<json> with_zones_writing(const ZoneWork& work) {
+    auto db = open_for_write();
+    if (!db) return std::unexpected(db.error());
+    zones::Store store(*db);
+    return work(store);
+  }
+
+  // A fleet node's store is etcd's copy: it is written through a node's admin API.
+  zones::Result<zones::Db> open_for_write() {
+    auto db = open_store(ctx_, false);
+    if (!db) return db;
+    if (auto ok = admin::fleet::refuse_if_replica(*db); !ok) return std::unexpected(ok.error());
+    return db;
   }
 
   // As GET /v1/zones/{zone} answers.

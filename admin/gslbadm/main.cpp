@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   add_explain_command(app, ctx);
   add_drill_commands(app, ctx);
   add_audit_command(app, ctx);
+  add_fleet_commands(app, ctx);
   add_completion_command(app, ctx);
 
   try {

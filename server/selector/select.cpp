@@ -56,6 +56,12 @@ void decide(Context& ctx, Selection& sel) {
     if (ctx.trace) ctx.trace->rule = "not an A or AAAA query: NODATA";
     return;
   }
+  if (ctx.table.stale_data->load(std::memory_order_relaxed)) {
+    sel.ttl = degraded_ttl;
+    if (ctx.trace)
+      ctx.trace->notes.push_back(format(
+          "degraded TTL %u: this node's data may be stale (cut off from etcd)", degraded_ttl));
+  }
   evaluate_pools(ctx);
   bool any_up = false, any_family = false, any_candidate = false;
   const PoolView* degraded_by = nullptr;

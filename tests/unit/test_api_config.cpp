@@ -50,7 +50,7 @@ struct EmptyStore {
   admin::api::ApiResponse call(const std::string& method, const std::string& path,
                                const std::map<std::string, std::string>& query,
                                const std::string& body = "") {
-    admin::api::ApiRequest request{method, path, query, body, apitest::kApiActor};
+    admin::api::ApiRequest request{method, path, query, body, apitest::kApiActor, ""};
     const admin::api::Route* route = admin::api::match_route(routes, method, path, request.params);
     REQUIRE(route != nullptr);
     return route->handler(request);

@@ -1,0 +1,136 @@
+// Fleet mode in a program (see fleet_node.h).
+#include "admin/fleet/fleet_node.h"
+
+#include "admin/fleet/fleet_keys.h"
+#include "admin/secret_file.h"
+
+namespace admin::fleet {
+namespace {
+
+std::vector<std::string> split_endpoints(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma - start);
+    while (!item.empty() && item.back() == '/') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_fleet_flags(CLI::App& app, FleetFlags& flags) {
+  const char* group = "Fleet (etcd, docs/fleet.md)";
+  app.add_option("--etcd", flags.etcd,
+                 "etcd endpoints, comma-separated (http://10.0.0.1:2379,...): fleet mode")
+      ->group(group);
+  app.add_option("--etcd-prefix", flags.prefix, "where gslb's keys live in etcd")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--etcd-ca", flags.ca_file, "PEM CA bundle to verify etcd's certificate")
+      ->group(group);
+  app.add_option("--etcd-cert", flags.cert_file, "PEM client certificate for etcd")->group(group);
+  app.add_option("--etcd-key", flags.key_file, "PEM private key of --etcd-cert")->group(group);
+  app.add_option("--etcd-user", flags.user, "etcd user (etcd auth enabled)")->group(group);
+  app.add_option("--etcd-password-file", flags.password_file,
+                 "file holding --etcd-user's password (mode 0600)")
+      ->group(group);
+  app.add_option("--etcd-timeout", flags.timeout_ms, "ms per etcd request and endpoint")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 60000))
+      ->group(group);
+}
+
+zones::Result<EtcdSettings> etcd_settings(const FleetFlags& flags) {
+  EtcdSettings settings;
+  settings.endpoints = split_endpoints(flags.etcd);
+  settings.ca_file = flags.ca_file;
+  settings.cert_file = flags.cert_file;
+  settings.key_file = flags.key_file;
+  settings.user = flags.user;
+  settings.request_timeout_ms = flags.timeout_ms;
+  if (!flags.password_file.empty()) {
+    if (flags.user.empty()) {
+      return zones::fail(zones::ErrorCode::kInvalid, "--etcd-password-file", "needs --etcd-user");
+    }
+    auto password = read_secret_file(flags.password_file, "--etcd-password-file");
+    if (!password) return std::unexpected(password.error());
+    settings.password = *password;
+  } else if (!flags.user.empty()) {
+    return zones::fail(zones::ErrorCode::kInvalid, "--etcd-user", "needs --etcd-password-file");
+  }
+  if (auto ok = validate(settings); !ok) return std::unexpected(ok.error());
+  return settings;
+}
+
+zones::Result<std::unique_ptr<FleetNode>> FleetNode::start(const FleetFlags& flags,
+                                                           const std::string& db_path,
+                                                           bool import_health) {
+  auto settings = etcd_settings(flags);
+  if (!settings) return std::unexpected(settings.error());
+  SyncerOptions options;
+  options.etcd = *settings;
+  options.prefix = canonical_prefix(flags.prefix);
+  options.db_path = db_path;
+  options.import_health = import_health;
+  auto syncer = Syncer::start(options);
+  if (!syncer) return std::unexpected(syncer.error());
+  auto node = std::unique_ptr<FleetNode>(new FleetNode());
+  node->syncer_ = std::move(*syncer);
+  node->writer_ = std::make_unique<FleetWriter>(*settings, options.prefix, db_path, *node->syncer_);
+  return node;
+}
+
+double data_age_s(const SyncStatus& status, int64_t now_ms) {
+  if (status.contact_at_ms == 0) return -1;
+  return static_cast<double>(now_ms - status.contact_at_ms) / 1000;
+}
+
+bool FleetNode::data_stale(int64_t now_ms) const {
+  const SyncStatus status = syncer_->status();
+  return status.contact_at_ms == 0 || now_ms - status.contact_at_ms > kStaleAfterMs;
+}
+
+nlohmann::json FleetNode::status_json(int64_t now_ms) const {
+  const SyncStatus s = syncer_->status();
+  return {{"connected", s.connected},
+          {"seeded", s.seeded},
+          {"endpoint", s.endpoint},
+          {"applied_revision", s.applied_revision},
+          {"config_revision", s.config_revision},
+          {"applied_at_ms", s.applied_at_ms},
+          {"contact_at_ms", s.contact_at_ms},
+          {"data_age_s", data_age_s(s, now_ms)},
+          {"stale", data_stale(now_ms)},
+          {"vantages", s.vantages},
+          {"resyncs", s.resyncs},
+          {"error", s.error}};
+}
+
+void FleetNode::write_metrics(server::MetricsText& out, int64_t now_ms) const {
+  const SyncStatus s = syncer_->status();
+  out.family("gslb_fleet_connected", "gauge", "1 while the last exchange with etcd succeeded");
+  out.sample("gslb_fleet_connected", s.connected ? 1 : 0);
+  out.family("gslb_fleet_applied_revision", "gauge",
+             "etcd revision of the last change applied to this node's store");
+  out.sample("gslb_fleet_applied_revision", s.applied_revision);
+  out.family("gslb_fleet_config_revision", "gauge",
+             "etcd revision of the configuration this node serves");
+  out.sample("gslb_fleet_config_revision", s.config_revision);
+  out.family("gslb_fleet_data_age_seconds", "gauge",
+             "seconds since this node last heard from etcd (-1: never)");
+  out.sample("gslb_fleet_data_age_seconds", data_age_s(s, now_ms));
+  out.family("gslb_fleet_vantages", "gauge", "live health vantages (with an etcd lease)");
+  out.sample("gslb_fleet_vantages", static_cast<uint64_t>(s.vantages.size()));
+  out.family("gslb_fleet_resyncs_total", "counter", "full reads of etcd (start, broken watch)");
+  out.sample("gslb_fleet_resyncs_total", s.resyncs);
+  out.family("gslb_fleet_sync_failures_total", "counter",
+             "failed exchanges with etcd or failed applies");
+  out.sample("gslb_fleet_sync_failures_total", s.failures);
+}
+
+}  // namespace admin::fleet
