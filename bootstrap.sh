@@ -22,6 +22,7 @@ PACKAGES=(
   pdns-server pdns-backend-bind pdns-backend-geoip   # bench/dynamic.sh's reference server
   nginx                                              # bench/healthd_scale.sh's HTTP backend
   clang-16 libclang-rt-16-dev                        # tests/fuzz: libFuzzer with ASan+UBSan
+  etcd-server etcd-client                            # fleet mode's store (tests, bench/fleet.sh)
 )                                                    # (clang 14 cannot build our C++23)
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -47,7 +48,8 @@ missing_packages() {
   done
 }
 
-# knot, nsd, gdnsd and pdns-server ship services that would start on install and hold port 53;
+# knot, nsd, gdnsd and pdns-server ship services that would start on install and hold port 53
+# (etcd-server one on 2379);
 # invoke-rc.d honours policy-rc.d's "101: action forbidden".
 install_without_starting_services() {
   local policy=/usr/sbin/policy-rc.d created=0 rc=0

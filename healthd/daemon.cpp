@@ -14,6 +14,7 @@
 #include "healthd/probe.h"
 #include "healthd/probe_workers.h"
 #include "healthd/scheduler.h"
+#include "healthd/shard.h"
 #include "healthd/stats.h"
 #include "healthd/targets.h"
 #include "zones/clock.h"
@@ -40,7 +41,8 @@ class Daemon {
   Daemon(const DaemonOptions& options, zones::Db db)
       : options_(options),
         db_(std::move(db)),
-        writer_(options.db, {options.vantage, 0, zones::unix_ms(), GSLB_VERSION}, 500) {}
+        writer_(options.db, {options.vantage, 0, zones::unix_ms(), GSLB_VERSION}, 500,
+                options.link) {}
 
   int run() {
     uv_loop_init(&loop_);
@@ -113,26 +115,41 @@ class Daemon {
       uv_close(h, nullptr);
   }
 
-  // Reads the configuration when it changed (always at startup). False on error.
+  // Reads the configuration when it or the set of live vantages changed (always at
+  // startup). False on error.
   bool reload(bool startup) {
     auto version = db_.query_int("SELECT version FROM config_version");
     if (!version) return note_error(version.error().text());
-    if (!startup && *version == config_version_) return true;
+    std::vector<std::string> vantages = options_.link ? options_.link->vantages() : vantages_;
+    if (!startup && *version == config_version_ && vantages == vantages_) return true;
+    vantages_ = std::move(vantages);
     zones::GslbStore store(db_);
     auto config = store.load();
     if (!config) return note_error(config.error().text());
     std::map<std::string, MemberState> initial;
     if (startup && !resume_states(store, *config, initial)) return false;
     config_version_ = *version;
-    scheduler_->set_targets(build_targets(*config), initial, startup);
+    scheduler_->set_targets(my_targets(*config), initial, startup);
     writer_.set_beat_interval(beat_interval_for(*config));
     report_membership(*config);
     if (!startup) {
       zones::log_event(LogLevel::kInfo, "targets_reloaded",
                        {{"targets", std::to_string(scheduler_->size())},
-                        {"config_version", std::to_string(config_version_)}});
+                        {"config_version", std::to_string(config_version_)},
+                        {"vantages", std::to_string(vantages_.size())}});
     }
     return true;
+  }
+
+  // The targets this vantage probes: all of them on a single node; in a fleet, those that
+  // rank it among their vantages_per_member live vantages (shard.h).
+  std::vector<Target> my_targets(const zones::GslbConfig& config) const {
+    std::vector<Target> targets = build_targets(config);
+    if (options_.link == nullptr) return targets;
+    std::erase_if(targets, [&](const Target& t) {
+      return !probes_here(t.key, options_.vantage, vantages_, options_.vantages_per_member);
+    });
+    return targets;
   }
 
   bool note_error(const std::string& error) {
@@ -154,7 +171,7 @@ class Daemon {
       written_.insert(row.member_id);
       if (row.state != zones::HealthState::kUnknown) reported_.insert(row.member_id);
     }
-    for (const Target& t : build_targets(config)) {
+    for (const Target& t : my_targets(config)) {
       for (int64_t id : t.member_ids) {
         if (const auto it = mine.find(id); it != mine.end()) {
           initial.emplace(t.key, MemberState(*it->second));
@@ -180,16 +197,23 @@ class Daemon {
     });
     std::vector<zones::HealthRow> rows;
     const int64_t now = zones::unix_ms();
-    for (int64_t id : unprobed_members(config)) {
-      if (!reported_.contains(id) || probed.contains(id)) continue;
-      zones::HealthRow row;
-      row.member_id = id;
-      row.vantage = options_.vantage;
-      row.state = zones::HealthState::kUnknown;
-      row.checked_at_ms = row.changed_at_ms = now;
-      row.reason = "not probed: the pool has no monitor";
-      rows.push_back(std::move(row));
-      reported_.erase(id);
+    std::vector<int64_t> no_monitor = unprobed_members(config);
+    std::sort(no_monitor.begin(), no_monitor.end());
+    for (const zones::Pool& pool : config.pools) {
+      for (const zones::Member& member : pool.members) {
+        const int64_t id = member.id;
+        if (!reported_.contains(id) || probed.contains(id)) continue;
+        zones::HealthRow row;
+        row.member_id = id;
+        row.vantage = options_.vantage;
+        row.state = zones::HealthState::kUnknown;
+        row.checked_at_ms = row.changed_at_ms = now;
+        row.reason = std::binary_search(no_monitor.begin(), no_monitor.end(), id)
+                         ? "not probed: the pool has no monitor"
+                         : "not probed here: other vantages probe it";
+        rows.push_back(std::move(row));
+        reported_.erase(id);
+      }
     }
     if (!rows.empty()) writer_.enqueue(std::move(rows));
   }
@@ -254,6 +278,7 @@ class Daemon {
   std::unique_ptr<ProbeEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;
   int64_t config_version_ = -1;
+  std::vector<std::string> vantages_;  // live vantages the targets were sharded over
   bool stopping_ = false;
   std::set<int64_t> written_;   // members with a row from this vantage
   std::set<int64_t> reported_;  // ... whose row says up or down

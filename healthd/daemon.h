@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "healthd/vantage_link.h"
+
 namespace healthd {
 
 struct DaemonOptions {
@@ -18,6 +20,10 @@ struct DaemonOptions {
   size_t probe_threads = 1;            // worker threads that run the probes
   uint32_t config_poll_ms = 500;       // how often the store is checked for changes
   uint32_t stats_interval_ms = 60000;  // a healthd_stats log line this often; 0 = never
+  // Fleet mode: verdicts also go through the link, and each target is probed by this many
+  // of the live vantages (0: by all of them). Null: a single node, every target probed.
+  VantageLink* link = nullptr;
+  uint32_t vantages_per_member = 3;
 };
 
 // Checks a vantage name: 1..63 of a-z A-Z 0-9 . _ - ; empty string when fine.

@@ -40,9 +40,11 @@ std::set<int64_t> existing_members(zones::Db& db, const std::map<int64_t, zones:
 
 }  // namespace
 
-HealthWriter::HealthWriter(std::string db_path, zones::Vantage identity, uint32_t beat_interval_ms)
+HealthWriter::HealthWriter(std::string db_path, zones::Vantage identity, uint32_t beat_interval_ms,
+                           VantageLink* link)
     : db_path_(std::move(db_path)),
       identity_(std::move(identity)),
+      link_(link),
       beat_interval_ms_(std::max<uint32_t>(beat_interval_ms, 10)) {}
 
 HealthWriter::~HealthWriter() {
@@ -100,6 +102,14 @@ bool HealthWriter::write_batch(zones::Db& db, std::map<int64_t, zones::HealthRow
   beat.seen_at_ms = zones::unix_ms();
   zones::GslbStore store(db);
   auto written = store.write_health(rows, &beat);
+  if (written && link_ != nullptr) {
+    uint32_t beat_interval = 0;
+    {
+      std::lock_guard lock(mutex_);
+      beat_interval = beat_interval_ms_;
+    }
+    written = link_->publish(db, rows, beat_interval);
+  }
   if (written) {
     std::lock_guard lock(mutex_);
     ++stats_.batches;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "healthd/vantage_link.h"
 #include "zones/db.h"
 #include "zones/gslb_model.h"
 #include "zones/result.h"
@@ -31,7 +32,10 @@ struct WriterStats {
 class HealthWriter {
  public:
   // `beat_interval_ms`: how often the heartbeat is written when no rows are.
-  HealthWriter(std::string db_path, zones::Vantage identity, uint32_t beat_interval_ms);
+  // With a `link` (fleet mode), each batch and heartbeat is also published through it once
+  // it is in the store; a failed publish counts as a failed write (retried).
+  HealthWriter(std::string db_path, zones::Vantage identity, uint32_t beat_interval_ms,
+               VantageLink* link = nullptr);
   ~HealthWriter();
 
   zones::Result<void> start();
@@ -49,6 +53,7 @@ class HealthWriter {
 
   std::string db_path_;
   zones::Vantage identity_;
+  VantageLink* link_ = nullptr;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::map<int64_t, zones::HealthRow> pending_;  // by member id

@@ -6,8 +6,12 @@
 #include <cstdio>
 #include <string>
 
+#include "admin/fleet/fleet_keys.h"
+#include "admin/fleet/fleet_node.h"
+#include "admin/fleet/health_publisher.h"
 #include "healthd/daemon.h"
 #include "healthd/probe_workers.h"
+#include "zones/clock.h"
 #include "zones/log.h"
 
 namespace {
@@ -17,6 +21,25 @@ std::string host_name() {
   if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "local";
   std::string text(name);
   return text.substr(0, text.find('.'));  // the short name
+}
+
+// Fleet mode: a syncer keeps --db a copy of etcd's configuration, verdicts go to etcd.
+int run_in_fleet(healthd::DaemonOptions options, const admin::fleet::FleetFlags& flags) {
+  auto node = admin::fleet::FleetNode::start(flags, options.db, /*import_health=*/false);
+  if (!node) {
+    std::fprintf(stderr, "gslb-healthd: %s\n", node.error().text().c_str());
+    return 1;
+  }
+  // The configuration first, when etcd answers soon: probing starts with every target.
+  (*node)->syncer().wait_first_attempt(5000);
+  auto settings = admin::fleet::etcd_settings(flags);
+  admin::fleet::HealthPublisher publisher(*settings, admin::fleet::canonical_prefix(flags.prefix),
+                                          {options.vantage, 0, zones::unix_ms(), GSLB_VERSION},
+                                          (*node)->syncer());
+  options.link = &publisher;
+  const int rc = healthd::run_daemon(options);
+  (*node)->stop();
+  return rc;
 }
 
 }  // namespace
@@ -51,6 +74,12 @@ int main(int argc, char** argv) {
                  "milliseconds between healthd_stats log lines (0 = none)")
       ->check(CLI::Range(0, 3600000))
       ->capture_default_str();
+  admin::fleet::FleetFlags fleet;
+  admin::fleet::add_fleet_flags(app, fleet);
+  app.add_option("--vantages-per-member", options.vantages_per_member,
+                 "fleet mode: how many of the live vantages probe each member (0: all)")
+      ->capture_default_str()
+      ->group("Fleet (etcd, docs/fleet.md)");
   app.add_option("--log-level", log_level, "debug | info | warn | error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -67,5 +96,6 @@ int main(int argc, char** argv) {
   zones::LogLevel level;
   zones::parse_log_level(log_level, level);
   zones::set_log_level(level);
+  if (!fleet.etcd.empty()) return run_in_fleet(options, fleet);
   return healthd::run_daemon(options);
 }

@@ -147,8 +147,24 @@ RunResult etcdctl(const std::string& endpoint, std::vector<std::string> args) {
 
 }  // namespace
 
-void EtcdCluster::put(const std::string& key, const std::string& value) {
-  etcdctl(live_endpoint(), {"put", key, value});
+void EtcdCluster::put(const std::string& key, const std::string& value, const std::string& lease) {
+  if (lease.empty()) {
+    etcdctl(live_endpoint(), {"put", key, value});
+  } else {
+    etcdctl(live_endpoint(), {"put", "--lease=" + lease, key, value});
+  }
+}
+
+std::string EtcdCluster::grant_lease(int ttl_seconds) {
+  // "lease 694d7a5a4f8c9a0b granted with TTL(30s)"
+  const std::string out =
+      etcdctl(live_endpoint(), {"lease", "grant", std::to_string(ttl_seconds)}).out;
+  const size_t start = out.find("lease ") + 6;
+  return out.substr(start, out.find(' ', start) - start);
+}
+
+void EtcdCluster::revoke_lease(const std::string& lease) {
+  etcdctl(live_endpoint(), {"lease", "revoke", lease});
 }
 
 std::string EtcdCluster::get(const std::string& key) {

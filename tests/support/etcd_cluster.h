@@ -35,7 +35,9 @@ class EtcdCluster {
   bool wait_healthy(int member, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
   // etcdctl-free helpers over the JSON gateway of the first live member.
-  void put(const std::string& key, const std::string& value);
+  void put(const std::string& key, const std::string& value, const std::string& lease = "");
+  std::string grant_lease(int ttl_seconds);  // the lease's id, as etcdctl spells it
+  void revoke_lease(const std::string& lease);
   std::string get(const std::string& key);  // "" when absent
   int64_t revision();
   void compact(int64_t revision);
