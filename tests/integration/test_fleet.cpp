@@ -75,7 +75,8 @@ void must(const RunResult& r, const std::string& what) {
 
 struct FleetOptions {
   std::vector<std::string> vantages{"va", "vb"};
-  bool proxied_last_node = false;  // node 2 reaches etcd through cuttable proxies
+  std::vector<std::string> vantage_args{};  // more gslb-healthd flags
+  bool proxied_last_node = false;           // node 2 reaches etcd through cuttable proxies
 };
 
 // Three nodes (node 2 with --health-quorum any), vantages, two LBs, a seeded etcd.
@@ -83,7 +84,7 @@ struct Fleet {
   explicit Fleet(const FleetOptions& options = {}) {
     seed();
     for (int i = 0; i < 3; ++i) nodes.push_back(start_node(i, options.proxied_last_node && i == 2));
-    for (const std::string& name : options.vantages) add_vantage(name);
+    for (const std::string& name : options.vantages) add_vantage(name, options.vantage_args);
     REQUIRE(everywhere(
         [](const DnsAnswer& a) { return a.addresses == std::vector<std::string>{kEast}; }, kWww,
         15s));
@@ -115,11 +116,21 @@ struct Fleet {
     return std::make_unique<GslbdRunner>(o);
   }
 
-  void add_vantage(const std::string& name) {
+  void add_vantage(const std::string& name, std::vector<std::string> args) {
     const auto db = dir / ("vantage-" + name + ".db");
     must(gslbadm({"--db", db.string(), "init"}), "gslbadm init");
-    vantages[name] = std::make_unique<HealthdRunner>(
-        db, name, std::vector<std::string>{"--etcd", etcd.endpoints_csv()});
+    args.insert(args.begin(), {"--etcd", etcd.endpoints_csv()});
+    vantages[name] = std::make_unique<HealthdRunner>(db, name, args);
+  }
+
+  // The vantages whose report on (pool, address) etcd holds, sorted.
+  std::vector<std::string> reporters(const std::string& pool, const std::string& address) {
+    std::vector<std::string> out;
+    for (const auto& [name, runner] : vantages) {
+      if (!etcd.get("/gslb/health/" + pool + "/" + address + "/" + name).empty())
+        out.push_back(name);
+    }
+    return out;
   }
 
   ApiClient api(int node) const { return {nodes[node]->admin_url(), nodes[node]->write_token()}; }
@@ -270,6 +281,26 @@ TEST_CASE("fleet: drills take effect on every node; vantages' reports and the qu
     CHECK(eventually(
         [&] { return fleet.ask(2, kWww).addresses == std::vector<std::string>{kEast}; }, 3s));
   }
+}
+
+TEST_CASE("fleet: probing is sharded, each member probed by K vantages, re-sharded on a death") {
+  if (etcd_missing()) return;
+  Fleet fleet({.vantages = {"va", "vb", "vc"}, .vantage_args = {"--vantages-per-member", "2"}});
+  auto two_each = [&] {
+    return fleet.reporters("east", kEast).size() == 2 && fleet.reporters("west", kWest).size() == 2;
+  };
+  CHECK(eventually(two_each, 5s));
+  // A vantage that probes a member dies: its lease expires, the other two take it over.
+  const std::string victim = fleet.reporters("east", kEast).front();
+  fleet.vantages.at(victim)->kill_hard();
+  fleet.vantages.erase(victim);
+  CHECK(eventually(
+      [&] {
+        return fleet.reporters("east", kEast) == fleet.reporters("west", kWest) &&
+               fleet.reporters("east", kEast).size() == 2;
+      },
+      10s));
+  CHECK(fleet.ask(0, kWww).addresses == std::vector<std::string>{kEast});
 }
 
 TEST_CASE(
