@@ -110,6 +110,7 @@ struct ControlLoop {
   uint64_t query_samples_dropped = 0;  // the workers' dropped samples already warned of
   std::vector<server::Worker*> workers;
   std::unique_ptr<admin::api::ApiServer> api;
+  admin::fleet::FleetNode* fleet = nullptr;  // fleet mode: its syncer wakes the loop
 };
 
 uint64_t oldest_served(const std::vector<server::Worker*>& workers) {
@@ -170,8 +171,9 @@ void poll_store(ControlLoop& c) {
 }
 
 void close_handles(ControlLoop& c) {
-  // First the API: its threads may still wake this loop until they are joined.
+  // First the API and the syncer: their threads may still wake this loop.
   if (c.api) c.api->stop();
+  if (c.fleet) c.fleet->syncer().set_on_applied(nullptr);
   for (uv_handle_t* h :
        {reinterpret_cast<uv_handle_t*>(&c.poll), reinterpret_cast<uv_handle_t*>(&c.watch_again),
         reinterpret_cast<uv_handle_t*>(&c.wake), reinterpret_cast<uv_handle_t*>(&c.sigterm),
@@ -358,6 +360,11 @@ int serve(GslbdSettings& s, const admin::fleet::FleetFlags& fleet_flags) {
     facts.workers.push_back(&workers.back()->metrics());
   }
   init_control(control, s.poll_interval_ms);
+  if (fleet) {
+    control.fleet = fleet.get();
+    uv_async_t* wake = &control.wake;
+    fleet->syncer().set_on_applied([wake] { uv_async_send(wake); });
+  }
   if (auto api = start_admin_api(s, facts, control, fleet.get()); !api) {
     close_handles(control);  // a clean exit: the loop is closed, nothing leaks
     run_control(control);

@@ -41,6 +41,7 @@ class FleetNode {
                                                          bool import_health);
 
   const Syncer& syncer() const { return *syncer_; }
+  Syncer& syncer() { return *syncer_; }
   FleetWriter& writer() { return *writer_; }
   bool data_stale(int64_t now_ms) const;
   // GET /v1/status's "fleet" member.

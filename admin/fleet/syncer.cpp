@@ -28,7 +28,8 @@ struct Syncer::Impl {
   bool stopping = false;
   bool attempted = false;
   SyncStatus status;
-  std::string logged_error;  // one log line per distinct problem, not one per retry
+  std::function<void()> on_applied;  // under `mutex`
+  std::string logged_error;          // one log line per distinct problem, not one per retry
 
   Impl(const SyncerOptions& o, zones::Db db)
       : options(o), client(o.etcd), applier(std::move(db), o.prefix, o.import_health) {}
@@ -59,6 +60,11 @@ struct Syncer::Impl {
     for (const auto& [name, vantage] : applier.vantages()) status.vantages.push_back(name);
     attempted = true;
     changed.notify_all();
+  }
+
+  void applied() {
+    std::lock_guard lock(mutex);
+    if (on_applied) on_applied();
   }
 
   void fail(const std::string& what, const zones::Error& error) {
@@ -97,6 +103,7 @@ struct Syncer::Impl {
       ++status.resyncs;
     }
     publish(true);
+    applied();
     resumed();
     if (auto ok = client.open_watch(options.prefix, range->revision + 1); !ok) {
       fail("etcd watch", ok.error());
@@ -132,6 +139,7 @@ struct Syncer::Impl {
         ++status.batches;
       }
       publish(true);
+      applied();
     }
     return true;
   }
@@ -214,6 +222,11 @@ void Syncer::stop() {
     impl_->changed.notify_all();
   }
   impl_->thread.join();
+}
+
+void Syncer::set_on_applied(std::function<void()> callback) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->on_applied = std::move(callback);
 }
 
 SyncStatus Syncer::status() const {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,6 +60,9 @@ class Syncer {
   bool wait_for_config(int64_t revision, int timeout_ms) const;
   // Waits until a first exchange with etcd (successful or not) has happened.
   void wait_first_attempt(int timeout_ms) const;
+  // Called (on the syncer's thread) after each batch is applied to the store, so gslbd
+  // rebuilds at once instead of at its next poll; empty to stop. Must not block.
+  void set_on_applied(std::function<void()> callback);
 
  private:
   struct Impl;

@@ -123,11 +123,13 @@ struct Fleet {
     vantages[name] = std::make_unique<HealthdRunner>(db, name, args);
   }
 
-  // The vantages whose report on (pool, address) etcd holds, sorted.
+  // The vantages whose report on (pool, address) in etcd gives an opinion (up or down; a
+  // vantage that stopped probing a member says unknown), sorted.
   std::vector<std::string> reporters(const std::string& pool, const std::string& address) {
     std::vector<std::string> out;
     for (const auto& [name, runner] : vantages) {
-      if (!etcd.get("/gslb/health/" + pool + "/" + address + "/" + name).empty())
+      const std::string report = etcd.get("/gslb/health/" + pool + "/" + address + "/" + name);
+      if (!report.empty() && json::parse(report).value("state", "") != "unknown")
         out.push_back(name);
     }
     return out;
@@ -393,4 +395,75 @@ TEST_CASE("fleet: a node cut off from etcd keeps answering, goes stale, and conv
   CHECK(fleet.fleet_status(2).at("connected") == true);
   CHECK(fleet.fleet_status(2).at("resyncs").get<int64_t>() > resyncs);
   CHECK(fleet.fleet_status(2).at("config_revision") == fleet.fleet_status(0).at("config_revision"));
+}
+
+namespace {
+
+// One node on a 1-member etcd reached with `etcd_flags`: seeded, answering, writing.
+void one_node_fleet(EtcdCluster& etcd, const std::vector<std::string>& etcd_flags) {
+  TempDir dir("gslb-fleet-secure");
+  const auto seed_db = (dir / "seed.db").string();
+  dir.write("gslb.test.zone", kGslbTestZone);
+  const auto config = dir.write("gslb.yaml", config_yaml(9, 9));
+  must(gslbadm({"--db", seed_db, "init"}), "gslbadm init");
+  must(gslbadm({"--db", seed_db, "apply", "-f", config.string()}), "gslbadm apply");
+  std::vector<std::string> seed{"--db", seed_db, "fleet", "seed", "--etcd", etcd.endpoint(0)};
+  seed.insert(seed.end(), etcd_flags.begin(), etcd_flags.end());
+  must(gslbadm(seed), "fleet seed");
+  GslbdOptions o;
+  o.admin_api = true;
+  o.extra_args = {"--etcd", etcd.endpoint(0)};
+  o.extra_args.insert(o.extra_args.end(), etcd_flags.begin(), etcd_flags.end());
+  GslbdRunner node(o);
+  CHECK(eventually([&] { return ask_dns(node.v4(), kWww).rcode == 0; }, 5s));
+  const ApiClient api{node.admin_url(), node.write_token()};
+  const HttpResponse r =
+      api.post("/v1/zones/gslb.test./records", record_body("secure", "192.0.2.70"));
+  CHECK_MESSAGE(r.status == 201, r.body);
+  CHECK(eventually(
+      [&] {
+        return ask_dns(node.v4(), "secure.gslb.test.").addresses ==
+               std::vector<std::string>{"192.0.2.70"};
+      },
+      1s));
+  CHECK(etcd.get("/gslb/config/zone/gslb.test.").find("192.0.2.70") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("fleet: etcd with TLS client certificates, and with user/password authentication") {
+  if (etcd_missing()) return;
+  TempDir certs("gslb-etcd-certs");
+  SUBCASE("TLS: the server verified with --etcd-ca, gslb known by its client certificate") {
+    const TestPki pki = make_test_pki(certs.path());
+    EtcdCluster etcd(1, pki.etcd_tls());
+    // Without a client certificate, etcd refuses: the seed says so and writes nothing.
+    const TempDir dir("gslb-fleet-notls");
+    must(gslbadm({"--db", (dir / "s.db").string(), "init"}), "gslbadm init");
+    const RunResult refused = gslbadm({"--db", (dir / "s.db").string(), "fleet", "seed", "--etcd",
+                                       etcd.endpoint(0), "--etcd-ca", pki.ca});
+    CHECK(refused.status == 1);
+    CHECK(refused.err.find("etcd") != std::string::npos);
+    one_node_fleet(
+        etcd, {"--etcd-ca", pki.ca, "--etcd-cert", pki.client_cert, "--etcd-key", pki.client_key});
+  }
+  SUBCASE("auth: --etcd-user with --etcd-password-file") {
+    EtcdCluster etcd(1);
+    etcd.etcdctl({"user", "add", "root:root-secret-1"});
+    etcd.etcdctl({"auth", "enable"});
+    etcd.set_etcdctl_flags({"--user", "root:root-secret-1"});
+    const auto password = certs.write("etcd-password", "root-secret-1\n");
+    std::filesystem::permissions(password, std::filesystem::perms::owner_read);
+    const TempDir dir("gslb-fleet-auth");
+    must(gslbadm({"--db", (dir / "s.db").string(), "init"}), "gslbadm init");
+    const auto wrong = certs.write("wrong-password", "nope\n");
+    std::filesystem::permissions(wrong, std::filesystem::perms::owner_read);
+    const RunResult refused =
+        gslbadm({"--db", (dir / "s.db").string(), "fleet", "seed", "--etcd", etcd.endpoint(0),
+                 "--etcd-user", "root", "--etcd-password-file", wrong.string()});
+    CHECK(refused.status == 1);
+    CHECK_MESSAGE(refused.err.find("authentication as \"root\" failed") != std::string::npos,
+                  refused.err);
+    one_node_fleet(etcd, {"--etcd-user", "root", "--etcd-password-file", password.string()});
+  }
 }

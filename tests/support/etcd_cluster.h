@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,13 +15,29 @@
 
 namespace testsupport {
 
+// Serving clients over TLS: the server's certificate and key, and the CA client
+// certificates must chain to (--client-cert-auth); the helpers' own etcdctl uses
+// client_cert and client_key.
+struct EtcdTls {
+  std::string cert, key, client_ca, client_cert, client_key;
+};
+
+// A throwaway CA and two certificates it signs, for 127.0.0.1, usable for server and client
+// authentication (etcd's JSON gateway connects to etcd itself with the server's), made with
+// the openssl CLI in `dir`. EtcdTls for a cluster that requires client certificates.
+struct TestPki {
+  std::string ca, server_cert, server_key, client_cert, client_key;
+  EtcdTls etcd_tls() const { return {server_cert, server_key, ca, client_cert, client_key}; }
+};
+TestPki make_test_pki(const std::filesystem::path& dir);
+
 class EtcdCluster {
  public:
   // The etcd program, or "" when it is not installed.
   static std::string program();
 
   // Starts `members` members and waits until the cluster has a leader.
-  explicit EtcdCluster(int members = 1);
+  explicit EtcdCluster(int members = 1, std::optional<EtcdTls> tls = std::nullopt);
   ~EtcdCluster();
   EtcdCluster(const EtcdCluster&) = delete;
   EtcdCluster& operator=(const EtcdCluster&) = delete;
@@ -41,6 +59,10 @@ class EtcdCluster {
   std::string get(const std::string& key);  // "" when absent
   int64_t revision();
   void compact(int64_t revision);
+  // etcdctl's own flags for this cluster from now on: TLS files, --user (after auth enable).
+  void set_etcdctl_flags(std::vector<std::string> flags) { ctl_flags_ = std::move(flags); }
+  // Runs etcdctl with these flags against a live member; throws when it fails.
+  std::string etcdctl(std::vector<std::string> args);
 
  private:
   struct Member {
@@ -54,6 +76,8 @@ class EtcdCluster {
   TempDir dir_{"gslb-etcd"};
   std::vector<Member> members_;
   std::string initial_cluster_;
+  std::optional<EtcdTls> tls_;
+  std::vector<std::string> ctl_flags_;
 };
 
 }  // namespace testsupport
