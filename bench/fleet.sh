@@ -174,9 +174,11 @@ start_node() {
     --etcd "$ETCD_CSV" --admin "127.0.0.1:$aport" --admin-tokens "$TOKENS" $GSLBD_EXTRA_ARGS
   NODE_API[$name]=http://127.0.0.1:$aport
   NODE_DNS[$name]=$dport
-  NODE_READY_MS=$(fpy wait-node --api "${NODE_API[$name]}" --token "$SECRET" --dns "$dport" --zone "$ZONE" --timeout 120) ||
+  fpy wait-node --api "${NODE_API[$name]}" --token "$SECRET" --dns "$dport" --zone "$ZONE" --timeout 120 >/dev/null ||
     { tail -20 "$WORK/$name.log" >&2; die "$name did not sync (log: $WORK/$name.log)"; }
-  log "$name: DNS 127.0.0.1:$dport, API ${NODE_API[$name]}, synced after ${NODE_READY_MS} ms (pid ${HB_PID[$name]})"
+  # From gslbd's "ready" line to its first snapshot with etcd's configuration (its log).
+  NODE_READY_MS=$(fpy log-sync-ms "$WORK/$name.log")
+  log "$name: DNS 127.0.0.1:$dport, API ${NODE_API[$name]}, configuration loaded ${NODE_READY_MS} ms after ready (pid ${HB_PID[$name]})"
 }
 
 # node_metrics LABEL COUNT FILE: every node's gslb_fleet_* samples, one JSON line each.
@@ -206,13 +208,14 @@ if [[ -z $ONLY || $ONLY == propagation ]]; then
   fpy gen-config --zone "$ZONE" --zonefile "$WORK/$ZONE.zone" >"$WORK/gslb-prop.yaml"
   seed prop "$WORK/gslb-prop.yaml"
   PROP_SEED_MS=$SEED_MS
-  apis=() dnss=()
+  apis=() dnss=() dbs=()
   for ((n = 0; n < PROP_NODES; n++)); do
     start_node prop "$n"
     apis+=("${NODE_API[node$n-prop]}")
     dnss+=("${NODE_DNS[node$n-prop]}")
+    dbs+=("$TMP/prop/node$n.db")
   done
-  fpy propagate --api "$(IFS=,; echo "${apis[*]}")" --dns "$(IFS=,; echo "${dnss[*]}")" --token "$SECRET" \
+  fpy propagate --api "$(IFS=,; echo "${apis[*]}")" --dns "$(IFS=,; echo "${dnss[*]}")" --db "$(IFS=,; echo "${dbs[*]}")" --token "$SECRET" \
     --zone "$ZONE" --writes "$WRITES" --poll-ms "$POLL_MS" --csv "$WORK/propagation.csv" >"$PROP_JSON" 2>"$WORK/propagation.err" ||
     { cat "$WORK/propagation.err" >&2; die "the propagation run failed"; }
   node_metrics prop "$PROP_NODES" "$WORK/metrics-prop.jsonl"
@@ -271,7 +274,7 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print(", ".join("node%d %d resync(s), %d failure(s)" % (i, r.get("gslb_fleet_resyncs_total", -1), r.get("gslb_fleet_sync_failures_total", -1)) for i, r in enumerate(rows)))' "$1"
 }
 cat >"$WORK/settings.json" <<EOF
-{"zone": "$ZONE", "prop_nodes": $PROP_NODES, "pause_ms": 50, "prop_timeout": 10}
+{"zone": "$ZONE", "prop_nodes": $PROP_NODES, "prop_timeout": 10}
 EOF
 ETCD_VERSION=$("$ETCD" --version 2>/dev/null | awk '/etcd Version/ { print $3 }')
 REPORT=$WORK/RESULTS.md
@@ -292,7 +295,7 @@ $(hb_machine)
 
 - nothing pinned: the 3 etcd members, the gslbd nodes (\`--threads 1 --rrl-rate 0 --etcd ... --admin ...\`, a fresh store each), the publisher and the bench's DNS client / store follower all share the machine's $(nproc) cores, so every figure includes waiting for a core
 - propagation: zone \`$ZONE\` + a small GSLB set-up (2 regions, 2 pools, a failover service), seeded with \`gslbadm fleet seed\` ($PROP_SEED_MS ms with init + apply); $PROP_NODES nodes
-- fan-in: $MEMBERS members ($POOLS pools × $PER_POOL, addresses 10.P.M.1, one HTTP monitor that nothing probes: no gslb-healthd runs), seeded in ${FANIN_SEED_MS:-–} ms (init + apply + seed; ${ETCD_KEYS_SEEDED:-?} keys); $FANIN_NODES node(s), each synced ${FANIN_READY[*]:-–} ms after its start (whole configuration read and materialized); idle window ${IDLE_S} s, churn ${CHURN_PCT} % for ${CHURN_SECS} s published every ${TICK_MS} ms, lease TTL ${LEASE_TTL} s
+- fan-in: $MEMBERS members ($POOLS pools × $PER_POOL, addresses 10.P.M.1, one HTTP monitor that nothing probes: no gslb-healthd runs), seeded in ${FANIN_SEED_MS:-–} ms (init + apply + seed; ${ETCD_KEYS_SEEDED:-?} keys); $FANIN_NODES node(s), each loaded the configuration ${FANIN_READY[*]:-–} ms after its ready line (the syncer's full read of etcd, materialized into the store, then gslbd's snapshot); idle window ${IDLE_S} s, churn ${CHURN_PCT} % for ${CHURN_SECS} s published every ${TICK_MS} ms, lease TTL ${LEASE_TTL} s
 - syncers at the end: propagation: $(syncer_line "$WORK/metrics-prop.jsonl"); fan-in: $(syncer_line "$WORK/metrics-fanin.jsonl")
 
 EOF

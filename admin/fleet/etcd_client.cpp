@@ -131,7 +131,8 @@ struct EtcdClient::Impl {
   EtcdSettings settings;
   size_t current = 0;  // index of the endpoint to try first
   std::string answered;
-  std::string token;  // auth token, when settings.user is set
+  std::string token;         // auth token, when settings.user is set
+  bool reached_one = false;  // some endpoint of the current call accepted a connection
   CURL* easy = nullptr;
   // The watch stream.
   CURLM* multi = nullptr;
@@ -191,8 +192,13 @@ struct EtcdClient::Impl {
     curl_slist_free_all(list);
     if (rc != CURLE_OK) {
       error = curl_easy_strerror(rc);
+      // Connected, but no answer in time: a member waiting for a leader it does not have.
+      curl_off_t connected_us = 0;
+      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
+      if (connected_us > 0) reached_one = true;
       return 0;
     }
+    reached_one = true;
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     return status;
@@ -219,6 +225,7 @@ struct EtcdClient::Impl {
   zones::Result<json> call(const std::string& path, const json& request) {
     const std::string body = request.dump();
     std::string problems;
+    reached_one = false;
     const size_t n = settings.endpoints.size();
     for (size_t attempt = 0; attempt < n; ++attempt) {
       const size_t index = (current + attempt) % n;
@@ -233,7 +240,12 @@ struct EtcdClient::Impl {
       if (!problems.empty()) problems += "; ";
       problems += answer.error().message;
     }
-    return zones::fail(ErrorCode::kBusy, kWhere, "no etcd endpoint answered: " + problems);
+    // Say what it most likely means before the details.
+    const std::string cause =
+        reached_one ? "etcd has no quorum (too few members reachable) or is overloaded: no "
+                      "member completed the request"
+                    : "no etcd endpoint is reachable";
+    return zones::fail(ErrorCode::kBusy, kWhere, cause + " (" + problems + ")");
   }
 
   // kBusy: this endpoint could not serve the request (try another).

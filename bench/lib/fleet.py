@@ -228,6 +228,26 @@ def wait_node(a):
     sys.exit(f"node {a.api} not synced within {a.timeout}s; last fleet status: {last}")
 
 
+def log_ts_ms(line):
+    import datetime
+    ts = line.split(" ", 1)[0][3:]
+    d = datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp() * 1000
+
+
+def log_sync_ms(a):
+    """ms from gslbd's event=ready to its first snapshot with a zone (etcd's configuration)."""
+    ready = None
+    for line in open(a.log, errors="replace"):
+        if "event=ready" in line and ready is None:
+            ready = log_ts_ms(line)
+        elif ready is not None and "event=snapshot_loaded" in line and " zones=0 " not in line:
+            print(round(log_ts_ms(line) - ready))
+            return 0
+    print("–")
+    return 0
+
+
 def node_metrics(a):
     st, body = http_json("GET", a.api + "/metrics", token=a.token, timeout=5)
     out = {}
@@ -272,10 +292,13 @@ def summary(vals):
 def propagate(a):
     apis = a.api.split(",")
     dns = [Dns(int(p)) for p in a.dns.split(",")]
+    # The nodes' stores (read-only): when did the syncer apply the write there.
+    dbs = [sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5) for p in a.db.split(",")] if a.db else []
     rows = []
     failures = 0
     with open(a.csv, "w") as csvf:
-        csvf.write("i,writer,owner,address,api_status,api_ms,prop_ms," + ",".join(f"node{n}_ms" for n in range(len(dns))) + ",queries\n")
+        csvf.write("i,writer,owner,address,api_status,api_ms,prop_ms," + ",".join(f"node{n}_ms" for n in range(len(dns))) + ",queries,"
+                   + ",".join(f"node{n}_store_ms" for n in range(len(dbs))) + "\n")
         for i in range(a.writes):
             writer = i % len(apis)
             owner = f"w{i}-{random.randint(0, 1 << 30):x}"
@@ -297,15 +320,21 @@ def propagate(a):
             th = threading.Thread(target=do_post)
             th.start()
             seen = [None] * len(dns)
+            stored = [None] * len(dbs)
             queries = 0
             k = 0
-            while None in seen and time.monotonic() - t0 < a.timeout:
+            while (None in seen or None in stored) and time.monotonic() - t0 < a.timeout:
                 for n, d in enumerate(dns):
+                    if n < len(dbs) and stored[n] is None:
+                        if dbs[n].execute("SELECT 1 FROM record WHERE owner LIKE ?", (owner + ".%",)).fetchone():
+                            stored[n] = (time.monotonic() - t0) * 1000
                     if seen[n] is None:
                         r = d.ask(name, 1, 0.1)
                         queries += 1
                         if r and r[0] == 0 and address in r[1]:
                             seen[n] = (time.monotonic() - t0) * 1000
+                            if n < len(dbs) and stored[n] is None:
+                                stored[n] = seen[n]  # answered before the store read saw it: same poll round
                 k += 1
                 nxt = t0 + k * a.poll_ms / 1000.0
                 if nxt > time.monotonic():
@@ -317,11 +346,15 @@ def propagate(a):
                 failures += 1
                 print(f"write {i} via node {writer}: HTTP {res['status']}: {res['body'][:300]}", file=sys.stderr)
             prop = max(seen) if None not in seen else None
-            rows.append({"writer": writer, "api_ms": res["ms"], "prop_ms": prop, "nodes": seen, "status": res["status"]})
+            rows.append({"writer": writer, "api_ms": res["ms"], "prop_ms": prop, "nodes": seen, "stored": stored,
+                         "status": res["status"]})
             csvf.write(f"{i},{writer},{owner},{address},{res['status']},{res['ms']:.2f},"
                        + (f"{prop:.2f}" if prop is not None else "timeout") + ","
-                       + ",".join(f"{s:.2f}" if s is not None else "timeout" for s in seen) + f",{queries}\n")
-            time.sleep(a.pause_ms / 1000.0)
+                       + ",".join(f"{s:.2f}" if s is not None else "timeout" for s in seen) + f",{queries},"
+                       + ",".join(f"{s:.2f}" if s is not None else "timeout" for s in stored) + "\n")
+            # A random pause, so that writes do not fall into step with the nodes' store poll
+            # (gslbd's --poll-interval) and hit the same phase of it every time.
+            time.sleep(random.uniform(a.pause_ms, 2 * a.pause_ms) / 1000.0)
     ok = [r for r in rows if r["prop_ms"] is not None]
     out = {
         "writes": len(rows), "failed_writes": failures, "timeouts": sum(1 for r in rows if r["prop_ms"] is None and r["status"] == 201),
@@ -330,6 +363,12 @@ def propagate(a):
         # Time the other nodes answered after the write returned (<= 0: before the API answered).
         "after_api": summary([r["prop_ms"] - r["api_ms"] for r in ok]),
         "per_node": [summary([r["nodes"][n] for r in ok]) for n in range(len(dns))],
+        # Every node's store has it (its syncer applied it): max over nodes.
+        "stored": summary([max(r["stored"]) for r in ok if dbs and None not in r["stored"]]),
+        # Per node: store -> DNS answer (gslbd's store poll and snapshot build).
+        "store_to_dns": summary([r["nodes"][n] - r["stored"][n] for r in ok for n in range(len(dbs))
+                                 if r["stored"][n] is not None]),
+        "pause_ms": [a.pause_ms, 2 * a.pause_ms],
         "per_writer": [summary([r["prop_ms"] for r in ok if r["writer"] == w]) for w in range(len(apis))],
         "poll_ms": a.poll_ms,
     }
@@ -736,9 +775,10 @@ def report(a):
         p = json.load(open(a.prop))
         out.append("## Configuration propagation")
         out.append("")
+        pz = p.get("pause_ms", [0, 0])
         out.append(f"{p['writes']} sequential writes (`POST /v1/zones/{s['zone']}/records`, an A record with a new owner each), "
                    f"round-robin over the {s['prop_nodes']} nodes' admin APIs; each starts when the previous one is answered everywhere "
-                   f"(+ {s['pause_ms']} ms). Failed writes: {p['failed_writes']}; writes never answered by every node within "
+                   f"(+ U({pz[0]:.0f}, {pz[1]:.0f}) ms). Failed writes: {p['failed_writes']}; writes never answered by every node within "
                    f"{s['prop_timeout']} s: {p['timeouts']}.")
         out.append("")
         out.append("| ms from just before the POST | n | min | p50 | p90 | p99 | max | mean |")
@@ -749,6 +789,9 @@ def report(a):
                 return f"| {label} | 0 | – | – | – | – | – | – |"
             return f"| {label} | {x['n']} | {f(x['min'])} | {f(x['p50'])} | {f(x['p90'])} | {f(x['p99'])} | {f(x['max'])} | {f(x['mean'])} |"
         out.append(row("**propagation: every node answers the record** (max over nodes)", p["prop"]))
+        if p.get("stored", {}).get("n"):
+            out.append(row("every node's store has it (its syncer applied the etcd event; max over nodes)", p["stored"]))
+            out.append(row("store → DNS answer, per node and write (gslbd's store poll, `--poll-interval` 50 ms)", p["store_to_dns"]))
         out.append(row("the API call (answered once the writing node's own syncer applied it)", p["api"]))
         out.append(row("propagation − API call (< 0: all nodes answered before the API did)", p["after_api"]))
         for n, x in enumerate(p["per_node"]):
@@ -792,7 +835,8 @@ def report(a):
                    + " / ".join(f"{f(x, 0)} ms" if x is not None else "**not within the timeout**" for x in ch["caught_up_ms"]) + " |")
         out.append("")
         out.append("CPU (utime + stime from `/proc/PID/stat`, all threads), seconds and % of one core over each phase's wall time; "
-                   "\"per 1000\" = CPU ms per 1000 reports imported (every node imports every report):")
+                   "\"per 1000\" = CPU ms per 1000 reports published (every node imports every report), and the same after "
+                   "subtracting the process's idle-window rate × the phase's wall time (its syncer's contact reads, gslbd's store poll):")
         out.append("")
         names = list(ini["cpu"]["procs"].keys())
         phases = [("idle", r["idle"]["cpu"], None), ("A: initial", ini["cpu"], ini["reports"]), ("B: churn", ch["cpu"], ch["reports"])]
@@ -807,7 +851,9 @@ def report(a):
                     continue
                 cell = f"{f(x['cpu_s'], 2)} s, {f(x['pct'], 0)} %"
                 if n and (name.startswith("node") or name == "publisher"):
-                    cell += f", {f(x['cpu_s'] * 1000 / (n / 1000), 0)} ms per 1000"
+                    idle = r["idle"]["cpu"]["procs"].get(name) or {"pct": 0}
+                    net = x["cpu_s"] - idle["pct"] / 100 * c["wall_s"]
+                    cell += f"; per 1000: {f(x['cpu_s'] * 1000 / (n / 1000), 0)} ms ({f(net * 1000 / (n / 1000), 0)} net of idle)"
                 cells.append(cell)
             out.append(f"| {name} | " + " | ".join(cells) + " |")
         for core in sorted(ini["cpu"]["cores"]):
@@ -846,6 +892,8 @@ def main():
     x.add_argument("--dns", type=int, required=True)
     x.add_argument("--zone", required=True)
     x.add_argument("--timeout", type=float, default=60)
+    x = sub.add_parser("log-sync-ms")
+    x.add_argument("log")
     x = sub.add_parser("node-metrics")
     x.add_argument("--api", required=True)
     x.add_argument("--token", required=True)
@@ -860,6 +908,7 @@ def main():
     x.add_argument("--csv", required=True)
     x.add_argument("--poll-ms", type=float, default=1.0)
     x.add_argument("--pause-ms", type=float, default=50)
+    x.add_argument("--db", default="")
     x.add_argument("--timeout", type=float, default=10)
     for name in ("publish", "fanin"):
         x = sub.add_parser(name)
@@ -890,7 +939,7 @@ def main():
     if a.cmd == "etcd-status":
         print(json.dumps(etcd_status(a.urls)))
         return
-    fn = {"gen-config": gen_config, "wait-etcd": wait_etcd, "wait-node": wait_node, "node-metrics": node_metrics,
+    fn = {"gen-config": gen_config, "wait-etcd": wait_etcd, "wait-node": wait_node, "node-metrics": node_metrics, "log-sync-ms": log_sync_ms,
           "propagate": propagate, "publish": publish, "fanin": fanin, "report": report}[a.cmd]
     sys.exit(fn(a) or 0)
 
