@@ -58,8 +58,24 @@ std::string kind_of(const std::string& key) {
   return rest.substr(0, rest.find('/'));
 }
 
+// Which key each list item of the assembled document came from ("pools[2]" -> its key).
+using ItemKeys = std::map<std::string, std::string>;
+
+// "pools[2].region: ..." -> "config/pool/eu.region: ...": problems named by etcd key.
+zones::Error named_by_key(zones::Error error, const ItemKeys& keys) {
+  for (const auto& [item, key] : keys) {
+    for (std::string* text : {&error.where, &error.message}) {
+      for (size_t at = text->find(item); at != std::string::npos; at = text->find(item, at)) {
+        text->replace(at, item.size(), key);
+        at += key.size();
+      }
+    }
+  }
+  return error;
+}
+
 // The config document the objects make, as `gslbadm apply` reads it.
-zones::Result<ConfigFile> parse_objects(const Objects& objects) {
+zones::Result<ConfigFile> parse_objects(const Objects& objects, ItemKeys& keys) {
   static const std::map<std::string, std::string> kLists = {{"zone", "zones"},
                                                             {"monitor", "monitors"},
                                                             {"region", "regions"},
@@ -79,9 +95,13 @@ zones::Result<ConfigFile> parse_objects(const Objects& objects) {
     auto list = kLists.find(kind);
     if (list == kLists.end())
       return zones::fail(ErrorCode::kInvalid, key, "unknown kind of object \"" + kind + "\"");
-    doc[list->second].push_back(std::move(parsed));
+    json& items = doc[list->second];
+    keys[list->second + "[" + std::to_string(items.size()) + "]"] = key;
+    items.push_back(std::move(parsed));
   }
-  return parse_config(doc.dump(), ConfigFormat::kJson, "", "etcd");
+  auto parsed = parse_config(doc.dump(), ConfigFormat::kJson, "", "etcd");
+  if (!parsed) return std::unexpected(named_by_key(parsed.error(), keys));
+  return parsed;
 }
 
 zones::Result<void> delete_other_zones(zones::Db& db, const std::vector<zones::ZoneContent>& keep,
@@ -137,14 +157,15 @@ zones::Result<Objects> export_objects(zones::Db& db) {
 
 zones::Result<void> materialize(zones::Db& db, const Objects& objects, std::string_view actor,
                                 int64_t now_ms) {
-  auto config = parse_objects(objects);
+  ItemKeys keys;
+  auto config = parse_objects(objects, keys);
   if (!config) return std::unexpected(config.error());
   auto tx = zones::Transaction::begin(db, zones::TxMode::kWrite);
   if (!tx) return std::unexpected(tx.error());
   zones::ApplyOptions options;
   options.prune = true;
   auto applied = zones::GslbStore(db).apply(config->gslb, options, actor, config->zones);
-  if (!applied) return std::unexpected(applied.error());
+  if (!applied) return std::unexpected(named_by_key(applied.error(), keys));
   if (auto ok = delete_other_zones(db, config->zones, actor); !ok) return ok;
   if (auto ok = replicate_drills(db, objects, actor, now_ms); !ok) return ok;
   return tx->commit();
