@@ -29,7 +29,8 @@ struct Syncer::Impl {
   bool attempted = false;
   SyncStatus status;
   std::function<void()> on_applied;  // under `mutex`
-  std::string logged_error;          // one log line per distinct problem, not one per retry
+  std::string logged_error;          // one log line per kind of problem, not one per retry
+  bool said_unseeded = false;
 
   Impl(const SyncerOptions& o, zones::Db db)
       : options(o), client(o.etcd), applier(std::move(db), o.prefix, o.import_health) {}
@@ -75,9 +76,10 @@ struct Syncer::Impl {
       ++status.failures;
     }
     publish(false, text);
-    if (text != logged_error)
+    // Keyed by the kind of problem: an outage's retries differ in details, not in kind.
+    if (what != logged_error)
       zones::log_event(zones::LogLevel::kWarn, "fleet_sync_failed", {{"error", text}});
-    logged_error = text;
+    logged_error = what;
   }
 
   void resumed() {
@@ -105,6 +107,12 @@ struct Syncer::Impl {
     publish(true);
     applied();
     resumed();
+    if (!applier.seeded() && !said_unseeded) {
+      zones::log_event(zones::LogLevel::kWarn, "fleet_not_seeded",
+                       {{"prefix", options.prefix},
+                        {"hint", "gslbadm fleet seed; the store's own configuration is served"}});
+      said_unseeded = true;
+    }
     if (auto ok = client.open_watch(options.prefix, range->revision + 1); !ok) {
       fail("etcd watch", ok.error());
       return false;
