@@ -215,7 +215,11 @@ if [[ -z $ONLY || $ONLY == propagation ]]; then
     dnss+=("${NODE_DNS[node$n-prop]}")
     dbs+=("$TMP/prop/node$n.db")
   done
-  fpy propagate --api "$(IFS=,; echo "${apis[*]}")" --dns "$(IFS=,; echo "${dnss[*]}")" --db "$(IFS=,; echo "${dbs[*]}")" --token "$SECRET" \
+  cpus=()
+  for i in 0 1 2; do cpus+=("etcd$i=${HB_PID[etcd$i-prop]}"); done
+  for ((n = 0; n < PROP_NODES; n++)); do cpus+=("node$n=${HB_PID[node$n-prop]}"); done
+  fpy propagate --api "$(IFS=,; echo "${apis[*]}")" --dns "$(IFS=,; echo "${dnss[*]}")" --db "$(IFS=,; echo "${dbs[*]}")" \
+    --cpu "$(IFS=,; echo "${cpus[*]}")" --token "$SECRET" \
     --zone "$ZONE" --writes "$WRITES" --poll-ms "$POLL_MS" --csv "$WORK/propagation.csv" >"$PROP_JSON" 2>"$WORK/propagation.err" ||
     { cat "$WORK/propagation.err" >&2; die "the propagation run failed"; }
   node_metrics prop "$PROP_NODES" "$WORK/metrics-prop.jsonl"

@@ -296,6 +296,9 @@ def propagate(a):
     dbs = [sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5) for p in a.db.split(",")] if a.db else []
     rows = []
     failures = 0
+    pids = {k: int(v) for k, v in (x.split("=", 1) for x in a.cpu.split(","))} if a.cpu else {}
+    pids["bench client"] = os.getpid()
+    window = CpuWindow(pids)
     with open(a.csv, "w") as csvf:
         csvf.write("i,writer,owner,address,api_status,api_ms,prop_ms," + ",".join(f"node{n}_ms" for n in range(len(dns))) + ",queries,"
                    + ",".join(f"node{n}_store_ms" for n in range(len(dbs))) + "\n")
@@ -355,8 +358,10 @@ def propagate(a):
             # A random pause, so that writes do not fall into step with the nodes' store poll
             # (gslbd's --poll-interval) and hit the same phase of it every time.
             time.sleep(random.uniform(a.pause_ms, 2 * a.pause_ms) / 1000.0)
+    cpu = window.close()
     ok = [r for r in rows if r["prop_ms"] is not None]
     out = {
+        "cpu": cpu,
         "writes": len(rows), "failed_writes": failures, "timeouts": sum(1 for r in rows if r["prop_ms"] is None and r["status"] == 201),
         "prop": summary([r["prop_ms"] for r in ok]),
         "api": summary([r["api_ms"] for r in rows if r["status"] == 201]),
@@ -645,6 +650,8 @@ def fanin(a):
     pub = subprocess.Popen(pub_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
                            stderr=open(a.publisher_log, "w") if a.publisher_log else None)
     pids["publisher"] = pub.pid
+    # This process: the bench's store follower (and nothing else while a phase runs).
+    pids["bench follower"] = os.getpid()
     result["publisher_pid"] = pub.pid
     if a.pidfile:
         with open(a.pidfile, "w") as f:
@@ -803,6 +810,16 @@ def report(a):
                    f"so the figures include up to ~{p['poll_ms']} ms of polling granularity plus one query's round trip. "
                    "Percentiles are nearest-rank: with 100 writes p99 is the second-largest.")
         out.append("")
+        c = p.get("cpu")
+        if c:
+            busy = sum(v["busy_pct"] + v["irq_pct"] for v in c["cores"].values())
+            mine = sum(v["pct"] for v in c["procs"].values() if v)
+            other = max(0.0, sum(v["busy_pct"] for v in c["cores"].values()) - mine)
+            out.append(f"CPU over the {f(c['wall_s'], 1)} s of writes, % of one core: "
+                       + ", ".join(f"{n} {f(v['pct'], 0)}" for n, v in c["procs"].items() if v)
+                       + f"; the machine's {len(c['cores'])} cores {busy:.0f} % busy of {100 * len(c['cores'])} %, other programs {other:.0f} %"
+                       + (" (a shared machine: these latencies include waiting for a core)." if other >= 10 or busy >= 90 * len(c["cores"]) else "."))
+            out.append("")
     if a.fanin and os.path.exists(a.fanin):
         r = json.load(open(a.fanin))
         st = r["settings"]
@@ -836,15 +853,17 @@ def report(a):
         out.append("")
         out.append("CPU (utime + stime from `/proc/PID/stat`, all threads), seconds and % of one core over each phase's wall time; "
                    "\"per 1000\" = CPU ms per 1000 reports published (every node imports every report), and the same after "
-                   "subtracting the process's idle-window rate × the phase's wall time (its syncer's contact reads, gslbd's store poll):")
+                   "subtracting the process's idle-window rate × the phase's wall time (its syncer's contact reads, gslbd's store poll); "
+                   "\"per txn\" = a node's net CPU per etcd transaction of the publisher (100 reports in phase A, a tick's few in phase B):")
         out.append("")
         names = list(ini["cpu"]["procs"].keys())
-        phases = [("idle", r["idle"]["cpu"], None), ("A: initial", ini["cpu"], ini["reports"]), ("B: churn", ch["cpu"], ch["reports"])]
-        out.append("| process | " + " | ".join(f"{ph} ({f(c['wall_s'], 1)} s)" for ph, c, _ in phases) + " |")
+        phases = [("idle", r["idle"]["cpu"], None, None), ("A: initial", ini["cpu"], ini["reports"], ini["txns"]),
+                  ("B: churn", ch["cpu"], ch["reports"], ch["txns"])]
+        out.append("| process | " + " | ".join(f"{ph} ({f(c['wall_s'], 1)} s)" for ph, c, _, _ in phases) + " |")
         out.append("|---|" + "---:|" * len(phases))
         for name in names:
             cells = []
-            for _, c, n in phases:
+            for _, c, n, nt in phases:
                 x = c["procs"].get(name)
                 if not x:
                     cells.append("–")
@@ -854,11 +873,34 @@ def report(a):
                     idle = r["idle"]["cpu"]["procs"].get(name) or {"pct": 0}
                     net = x["cpu_s"] - idle["pct"] / 100 * c["wall_s"]
                     cell += f"; per 1000: {f(x['cpu_s'] * 1000 / (n / 1000), 0)} ms ({f(net * 1000 / (n / 1000), 0)} net of idle)"
+                    if name.startswith("node"):
+                        cell += f"; per txn: {f(net * 1000 / max(1, nt), 2)} ms"
                 cells.append(cell)
             out.append(f"| {name} | " + " | ".join(cells) + " |")
+        # Busy time of the cores not taken by any process above (the lead's compiler, ...).
+        cells = []
+        for _, c, _, _ in phases:
+            busy = sum(v["busy_pct"] for v in c["cores"].values())
+            mine = sum(v["pct"] for v in c["procs"].values() if v)
+            cells.append(f"{f(max(0.0, busy - mine), 0)} %")
+        out.append("| other programs (all cores' busy − the processes above) | " + " | ".join(cells) + " |")
+        limits = []
+        for ph, c, _, _ in phases:
+            ncores = len(c["cores"]) or 1
+            busy = sum(v["busy_pct"] + v["irq_pct"] for v in c["cores"].values())
+            mine = sum(v["pct"] for v in c["procs"].values() if v)
+            other = max(0.0, sum(v["busy_pct"] for v in c["cores"].values()) - mine)
+            if busy >= 90 * ncores:
+                limits.append(f"{ph}: the machine's {ncores} cores were {busy:.0f} % busy of {100 * ncores} %"
+                              + (f", {other:.0f} % of it other programs (a shared machine: these figures are pessimistic)" if other >= 10 else ""))
+            elif other >= 10:
+                limits.append(f"{ph}: other programs used {other:.0f} % of a core")
+        result_limits = limits or ["no phase had the machine's cores full"]
         for core in sorted(ini["cpu"]["cores"]):
             out.append(f"| machine {core}: busy (+ irq) | " + " | ".join(
-                f"{f(c['cores'][core]['busy_pct'], 0)} % (+{f(c['cores'][core]['irq_pct'], 0)} %)" for _, c, _ in phases) + " |")
+                f"{f(c['cores'][core]['busy_pct'], 0)} % (+{f(c['cores'][core]['irq_pct'], 0)} %)" for _, c, _, _ in phases) + " |")
+        out.append("")
+        out.append("**CPU headroom per phase:** " + "; ".join(result_limits) + ".")
         out.append("")
         es = r.get("etcd_status", [])
         if es:
@@ -867,7 +909,7 @@ def report(a):
             out.append(f"etcd at the end: leader etcd{lid if lid is not None else '?'}; db size "
                        + " / ".join(f"{x.get('db_size', 0) / 1048576:.1f} MiB" for x in es) + f"; revision {es[0].get('revision', '?')}. "
                        f"Publisher: {r['publisher_end'].get('keepalives')} lease keep-alives, {r['publisher_end'].get('keepalive_failures')} failed. "
-                       f"The bench's own follower (not in the table) read each node's health table by `seq` every {st['follow_ms']} ms "
+                       f"The bench's own follower (\"bench follower\" above) read each node's health table by `seq` every {st['follow_ms']} ms "
                        f"({' / '.join(f'{x / 1000:.1f}' for x in r['follower_read_ms'])} s of reading per node in all).")
             out.append("")
     print("\n".join(out))
@@ -909,6 +951,7 @@ def main():
     x.add_argument("--poll-ms", type=float, default=1.0)
     x.add_argument("--pause-ms", type=float, default=50)
     x.add_argument("--db", default="")
+    x.add_argument("--cpu", default="")
     x.add_argument("--timeout", type=float, default=10)
     for name in ("publish", "fanin"):
         x = sub.add_parser(name)

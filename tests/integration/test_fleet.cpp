@@ -253,6 +253,12 @@ TEST_CASE("fleet: drills take effect on every node; vantages' reports and the qu
     const auto id = json::parse(started.body).at("id").get<int64_t>();
     CHECK(fleet.api(2).post("/v1/drills/" + std::to_string(id) + "/abort", "").status == 200);
     CHECK(fleet.everywhere(answers(kEast), kWww, 2s));
+    // An admin state (a member drained on one node) applies everywhere, and so does its undo.
+    const std::string member = "/v1/pools/east/members/" + std::string(kEast);
+    CHECK(fleet.api(0).patch(member, R"({"admin_state": "drain"})").status == 200);
+    CHECK(fleet.everywhere(answers(kWest), kWww, 2s));
+    CHECK(fleet.api(1).patch(member, R"({"admin_state": "enabled"})").status == 200);
+    CHECK(fleet.everywhere(answers(kEast), kWww, 2s));
   }
   SUBCASE("one vantage says down, the others up: each node's quorum decides") {
     // A third vantage, written with etcdctl, says pool east's member is down.
