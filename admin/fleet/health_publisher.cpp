@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/fleet/fleet_keys.h"
+#include "zones/gslb_store.h"
 
 namespace admin::fleet {
 namespace {
@@ -98,9 +99,24 @@ zones::Result<void> HealthPublisher::keep_lease(uint32_t beat_interval_ms) {
   return put;
 }
 
+// A restarted vantage starts from the verdicts its store kept (healthd resumes them and
+// writes again only on a change): they are said again under the new lease.
+zones::Result<void> HealthPublisher::load_kept(zones::Db& db) {
+  auto rows = zones::GslbStore(db).health_since(0);
+  if (!rows) return std::unexpected(rows.error());
+  for (const zones::HealthRow& row : *rows) {
+    if (row.vantage != identity_.name) continue;
+    published_[prefix_ + health_key({row.pool, row.address, identity_.name})] = report_value(row);
+  }
+  kept_loaded_ = true;
+  return {};
+}
+
 zones::Result<void> HealthPublisher::publish(zones::Db& db,
                                              const std::vector<zones::HealthRow>& rows,
                                              uint32_t beat_interval_ms) {
+  if (!kept_loaded_)
+    if (auto ok = load_kept(db); !ok) return ok;
   std::vector<std::pair<std::string, std::string>> items;
   for (const zones::HealthRow& row : rows) {
     auto member = member_of(db, row.member_id);

@@ -34,6 +34,7 @@ class HealthPublisher final : public healthd::VantageLink {
   static int64_t lease_ttl_s(uint32_t beat_interval_ms);
 
  private:
+  zones::Result<void> load_kept(zones::Db& db);
   zones::Result<void> keep_lease(uint32_t beat_interval_ms);
   zones::Result<void> put_all(const std::vector<std::pair<std::string, std::string>>& items);
 
@@ -45,6 +46,7 @@ class HealthPublisher final : public healthd::VantageLink {
   int64_t lease_ttl_s_ = 0;
   std::chrono::steady_clock::time_point renewed_{};
   std::map<std::string, std::string> published_;  // key -> report, written again on a new lease
+  bool kept_loaded_ = false;
 };
 
 // The report a vantage publishes for a row (read back by SyncApplier).

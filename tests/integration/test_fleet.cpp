@@ -288,6 +288,9 @@ TEST_CASE("fleet: drills take effect on every node; vantages' reports and the qu
     fleet.etcd.revoke_lease(lease);
     CHECK(eventually(
         [&] { return fleet.ask(2, kWww).addresses == std::vector<std::string>{kEast}; }, 3s));
+    // vb restarted on its store: its kept verdicts are published again though none changed.
+    fleet.add_vantage("vb", {});
+    CHECK(eventually([&] { return vb_says(zones::HealthState::kUp); }, 5s));
   }
 }
 
