@@ -13,7 +13,7 @@
 #
 #   bench/fleet.sh [--writes N] [--members N] [--pools N] [--fanin-nodes N]
 #                  [--churn-pct P] [--churn-secs S] [--only propagation|fanin]
-#                  [--quick] [--no-build] [--results FILE]
+#                  [--profile] [--quick] [--no-build] [--results FILE]
 #
 # Defaults: 100 writes, 10000 members in 100 pools, 3 nodes, 1 % churn for 30 s. --quick:
 # 20 writes, 2000 members in 20 pools, 10 s of churn, report only in the work dir.
@@ -39,6 +39,7 @@ FANIN_NODES=3
 CHURN_PCT=1
 CHURN_SECS=30
 ONLY=""
+PROFILE=0
 DO_BUILD=1
 QUICK=0
 RESULTS_FILE=""
@@ -65,6 +66,7 @@ while (($#)); do
     --churn-pct) CHURN_PCT=$2; shift ;;
     --churn-secs) CHURN_SECS=$2; shift ;;
     --only) ONLY=$2; shift ;;
+    --profile) PROFILE=1 ;;
     --quick) QUICK=1; WRITES=20; MEMBERS=2000; POOLS=20; CHURN_SECS=10 ;;
     --no-build) DO_BUILD=0 ;;
     --results) RESULTS_FILE=$2; shift ;;
@@ -83,6 +85,7 @@ PER_POOL=$((MEMBERS / POOLS))
 ((POOLS <= 250 && PER_POOL <= 250)) || die "at most 250 pools of 250 members (addresses 10.P.M.1)"
 [[ -n $RESULTS_FILE ]] || { ((QUICK)) || RESULTS_FILE=$BENCH_DIR/RESULTS.md; }
 [[ -x $ETCD ]] || die "missing $ETCD (apt-get install -y etcd-server etcd-client)"
+((PROFILE == 0)) || command -v perf >/dev/null || die "--profile needs perf (apt-get install -y linux-perf)"
 for tool in python3 sqlite3; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
 FLEET_PY=$BENCH_DIR/lib/fleet.py
 fpy() { python3 "$FLEET_PY" "$@"; }
@@ -253,6 +256,12 @@ if [[ -z $ONLY || $ONLY == fanin ]]; then
   python3 "$FLEET_PY" fanin "${FANIN_ARGS[@]}" >"$FANIN_JSON" 2>"$WORK/fanin.err" </dev/null &
   HB_PID[fanin]=$!
   HB_ORDER+=(fanin)
+  if ((PROFILE)); then
+    # 10 s of node 0 during the churn: once fanin.log says the initial phase ended, 2 s in.
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    hb_spawn profile bash -c 'for ((i = 0; i < 1200; i++)); do grep -q "initial:" "$1" 2>/dev/null && break; sleep 0.5; done
+      sleep 2; exec perf record -F 499 -g -p "$2" -o "$3" -- sleep 10' _ "$WORK/fanin.log" "${HB_PID[node0-fanin]}" "$WORK/perf-node0.data"
+  fi
   if ! wait "${HB_PID[fanin]}"; then
     unset "HB_PID[fanin]"
     cat "$WORK/fanin.err" "$WORK/fanin.log" >&2
@@ -260,6 +269,10 @@ if [[ -z $ONLY || $ONLY == fanin ]]; then
   fi
   unset "HB_PID[fanin]"
   cat "$WORK/fanin.log" >&2
+  if ((PROFILE)); then
+    wait "${HB_PID[profile]}" 2>/dev/null || log "perf record failed (see $WORK/profile.log)"
+    unset "HB_PID[profile]"
+  fi
   node_metrics fanin "$FANIN_NODES" "$WORK/metrics-fanin.jsonl"
   for ((n = 0; n < FANIN_NODES; n++)); do
     sqlite3 "$TMP/fanin/node$n.db" "SELECT vantage, state, count(*) FROM health GROUP BY 1, 2" >"$WORK/node$n-fanin-health.txt" 2>&1 || true
@@ -280,6 +293,14 @@ print(", ".join("node%d %d resync(s), %d failure(s)" % (i, r.get("gslb_fleet_res
 cat >"$WORK/settings.json" <<EOF
 {"zone": "$ZONE", "prop_nodes": $PROP_NODES, "prop_timeout": 10}
 EOF
+PROP_SETTINGS="" FANIN_SETTINGS="" PROP_SYNC="" FANIN_SYNC=""
+[[ ! -s $PROP_JSON ]] || PROP_SYNC="propagation: $(syncer_line "$WORK/metrics-prop.jsonl")"
+[[ ! -s $PROP_JSON ]] || PROP_SETTINGS="- propagation: zone \`$ZONE\` + a small GSLB set-up (2 regions, 2 pools, a failover service), seeded with \`gslbadm fleet seed\` ($PROP_SEED_MS ms with init + apply); $PROP_NODES nodes"$'\n'
+[[ ! -s $FANIN_JSON ]] || {
+  FANIN_SETTINGS="- fan-in: $MEMBERS members ($POOLS pools × $PER_POOL, addresses 10.P.M.1, one HTTP monitor that nothing probes: no gslb-healthd runs), seeded in ${FANIN_SEED_MS:-–} ms (init + apply + seed; ${ETCD_KEYS_SEEDED:-?} keys); $FANIN_NODES node(s), each loaded the configuration ${FANIN_READY[*]:-–} ms after its ready line (the syncer's full read of etcd, materialized into the store, then gslbd's snapshot); idle window ${IDLE_S} s, churn ${CHURN_PCT} % for ${CHURN_SECS} s published every ${TICK_MS} ms, lease TTL ${LEASE_TTL} s"$'\n'
+  FANIN_SYNC="fan-in: $(syncer_line "$WORK/metrics-fanin.jsonl")"
+  if [[ -s $PROP_JSON ]]; then FANIN_SYNC="; $FANIN_SYNC"; fi
+}
 ETCD_VERSION=$("$ETCD" --version 2>/dev/null | awk '/etcd Version/ { print $3 }')
 REPORT=$WORK/RESULTS.md
 {
@@ -298,12 +319,23 @@ $(hb_machine)
 ## Settings
 
 - nothing pinned: the 3 etcd members, the gslbd nodes (\`--threads 1 --rrl-rate 0 --etcd ... --admin ...\`, a fresh store each), the publisher and the bench's DNS client / store follower all share the machine's $(nproc) cores, so every figure includes waiting for a core
-- propagation: zone \`$ZONE\` + a small GSLB set-up (2 regions, 2 pools, a failover service), seeded with \`gslbadm fleet seed\` ($PROP_SEED_MS ms with init + apply); $PROP_NODES nodes
-- fan-in: $MEMBERS members ($POOLS pools × $PER_POOL, addresses 10.P.M.1, one HTTP monitor that nothing probes: no gslb-healthd runs), seeded in ${FANIN_SEED_MS:-–} ms (init + apply + seed; ${ETCD_KEYS_SEEDED:-?} keys); $FANIN_NODES node(s), each loaded the configuration ${FANIN_READY[*]:-–} ms after its ready line (the syncer's full read of etcd, materialized into the store, then gslbd's snapshot); idle window ${IDLE_S} s, churn ${CHURN_PCT} % for ${CHURN_SECS} s published every ${TICK_MS} ms, lease TTL ${LEASE_TTL} s
-- syncers at the end: propagation: $(syncer_line "$WORK/metrics-prop.jsonl"); fan-in: $(syncer_line "$WORK/metrics-fanin.jsonl")
+$PROP_SETTINGS$FANIN_SETTINGS- syncers at the end (resyncs = full reads of etcd; 1 = the start only): ${PROP_SYNC}${FANIN_SYNC}
 
 EOF
   fpy report --prop "$PROP_JSON" --fanin "$FANIN_JSON" --settings "$WORK/settings.json"
+  if ((PROFILE)) && [[ -s $WORK/perf-node0.data ]]; then
+    echo "## Where node 0's CPU goes during the churn"
+    echo
+    echo "\`perf record -F 499 -g\` on node 0 for 10 s, 2 s into the churn (\`${WORK#"$REPO_DIR"/}/perf-node0.data\`; a Release build without frame pointers, so attribute by symbol, not by call chain). Self time by symbol:"
+    echo
+    echo "| share | symbol |"
+    echo "|---:|---|"
+    perf report -i "$WORK/perf-node0.data" --no-children --sort sym --stdio -g none 2>/dev/null |
+      awk '/%/ && $1 !~ /^#/ { p = $1; $1 = $2 = ""; sub(/^ +/, ""); s = $0
+        gsub(/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >/, "std::string", s)
+        if (length(s) > 110) s = substr(s, 1, 107) "..."; gsub(/\|/, "\\|", s); printf "| %s | `%s` |\n", p, s }' | head -15 || true
+    echo
+  fi
   cat <<EOF
 ## What limited the run
 

@@ -56,10 +56,10 @@ zones::HealthRow withdrawn_row(const HealthKey& key, int64_t now_ms) {
   return row;
 }
 
-zones::Result<std::set<std::pair<std::string, std::string>>> stored_members(zones::Db& db) {
+zones::Result<MemberSet> stored_members(zones::Db& db) {
   auto stmt = db.prepare("SELECT p.name, m.address FROM member m JOIN pool p ON p.id = m.pool_id");
   if (!stmt) return std::unexpected(stmt.error());
-  std::set<std::pair<std::string, std::string>> out;
+  MemberSet out;
   while (true) {
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
@@ -128,10 +128,14 @@ zones::Result<void> SyncApplier::write_reports(std::vector<zones::HealthRow>& re
   if (reports.empty()) return {};
   // Reports on members this node does not have (yet, or any more) are skipped: a member's
   // report arrives again when it changes, and the vantage probes only configured members.
-  auto members = stored_members(db_);
-  if (!members) return std::unexpected(members.error());
+  // The members are read again only after the configuration changed.
+  if (!members_) {
+    auto members = stored_members(db_);
+    if (!members) return std::unexpected(members.error());
+    members_ = std::move(*members);
+  }
   std::erase_if(reports, [&](const zones::HealthRow& row) {
-    return !members->contains({row.pool, row.address});
+    return !members_->contains({row.pool, row.address});
   });
   if (reports.empty()) return {};
   return zones::GslbStore(db_).write_health(reports);
@@ -150,6 +154,7 @@ zones::Result<void> SyncApplier::write(Batch& batch, int64_t revision, int64_t n
   if (!tx) return std::unexpected(tx.error());
   std::string problem = config_problem_;
   int64_t config_revision = state_.config_revision;
+  if (batch.config_changed) members_.reset();
   if (batch.config_changed && seeded()) {
     // A set that does not validate (written around gslb, with etcdctl) is not applied: the
     // node keeps serving what it had, says why, and tries again with the next change.

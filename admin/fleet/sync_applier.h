@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@
 #include "zones/result.h"
 
 namespace admin::fleet {
+
+// (pool, address) of every member in the store.
+using MemberSet = std::set<std::pair<std::string, std::string>>;
 
 class SyncApplier {
  public:
@@ -66,7 +70,8 @@ class SyncApplier {
   int64_t marker_revision_ = 0;
   std::string marker_by_;
   std::map<std::string, zones::Vantage> vantages_;
-  std::string config_problem_;  // why etcd's configuration is not applied, until it is
+  std::string config_problem_;        // why etcd's configuration is not applied, until it is
+  std::optional<MemberSet> members_;  // cached for health imports; reset by config changes
   FleetState state_;
 };
 

@@ -339,9 +339,9 @@ def propagate(a):
                             if n < len(dbs) and stored[n] is None:
                                 stored[n] = seen[n]  # answered before the store read saw it: same poll round
                 k += 1
-                nxt = t0 + k * a.poll_ms / 1000.0
-                if nxt > time.monotonic():
-                    time.sleep(nxt - time.monotonic())
+                d = t0 + k * a.poll_ms / 1000.0 - time.monotonic()
+                if d > 0:
+                    time.sleep(d)
                 if "status" in res and res["status"] != 201:
                     break
             th.join()
