@@ -357,21 +357,6 @@ zones::Result<RangeResult> EtcdClient::get(const std::string& key) {
   return out;
 }
 
-zones::Result<int64_t> EtcdClient::put(const std::string& key, const std::string& value,
-                                       int64_t lease) {
-  json request = {{"key", base64(key)}, {"value", base64(value)}};
-  if (lease != 0) request["lease"] = std::to_string(lease);
-  auto answer = call("/v3/kv/put", request);
-  if (!answer) return std::unexpected(answer.error());
-  return int_field(answer->value("header", json::object()), "revision");
-}
-
-zones::Result<int64_t> EtcdClient::delete_key(const std::string& key) {
-  auto answer = call("/v3/kv/deleterange", {{"key", base64(key)}});
-  if (!answer) return std::unexpected(answer.error());
-  return int_field(answer->value("header", json::object()), "revision");
-}
-
 zones::Result<TxnResult> EtcdClient::txn(const std::vector<Compare>& compares,
                                          const std::vector<TxnOp>& ops) {
   json compare = json::array(), success = json::array();
@@ -387,9 +372,7 @@ zones::Result<TxnResult> EtcdClient::txn(const std::vector<Compare>& compares,
       if (op.lease != 0) put["lease"] = std::to_string(op.lease);
       success.push_back({{"request_put", put}});
     } else {
-      json del = {{"key", base64(op.key)}};
-      if (!op.range_end.empty()) del["range_end"] = base64(op.range_end);
-      success.push_back({{"request_delete_range", del}});
+      success.push_back({{"request_delete_range", {{"key", base64(op.key)}}}});
     }
   }
   auto answer = call("/v3/kv/txn", {{"compare", compare}, {"success", success}});
@@ -412,12 +395,6 @@ zones::Result<int64_t> EtcdClient::lease_keepalive(int64_t lease) {
   auto answer = call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}});
   if (!answer) return std::unexpected(answer.error());
   return int_field(answer->value("result", json::object()), "TTL");
-}
-
-zones::Result<void> EtcdClient::lease_revoke(int64_t lease) {
-  auto answer = call("/v3/lease/revoke", {{"ID", std::to_string(lease)}});
-  if (!answer) return std::unexpected(answer.error());
-  return {};
 }
 
 zones::Result<void> EtcdClient::open_watch(const std::string& prefix, int64_t start_revision) {

@@ -1,10 +1,10 @@
-// A client of etcd's v3 JSON gateway (etcd 3.4: /v3/kv/range|put|txn|deleterange,
-// /v3/lease/grant|keepalive|revoke, /v3/watch) over libcurl. Keys and values travel base64
-// encoded, revisions as decimal strings; this class hides both. It fails over between the
-// configured endpoints: a request that cannot reach one (connection refused, timeout, a
-// member without a leader) is sent to the next, and the one that answered is kept for the
-// next request. Optional TLS (CA, client certificate and key) and username/password auth
-// (a token from /v3/auth/authenticate, fetched again when etcd says it expired).
+// A client of etcd's v3 JSON gateway (etcd 3.4: /v3/kv/range and /v3/kv/txn — puts and
+// deletes go in transactions — /v3/lease/grant|keepalive, /v3/watch) over libcurl. Keys and values
+// travel base64 encoded, revisions as decimal strings; this class hides both. It fails over between
+// the configured endpoints: a request that cannot reach one (connection refused, timeout, a member
+// without a leader) is sent to the next, and the one that answered is kept for the next request.
+// Optional TLS (CA, client certificate and key) and username/password auth (a token from
+// /v3/auth/authenticate, fetched again when etcd says it expired).
 //
 // One EtcdClient is used by one thread at a time.
 #pragma once
@@ -52,13 +52,11 @@ struct Compare {
   int64_t mod_revision = 0;
 };
 
-// One operation of a transaction: a put (value set) or a delete of the key (with range_end,
-// of every key in [key, range_end)).
+// One operation of a transaction: a put (value set) or a delete of the key.
 struct TxnOp {
   std::string key;
   std::optional<std::string> value;  // nullopt: delete
   int64_t lease = 0;
-  std::string range_end;  // deletes only
 };
 
 struct TxnResult {
@@ -92,21 +90,17 @@ class EtcdClient {
   zones::Result<RangeResult> range_prefix(const std::string& prefix, int64_t revision = 0);
   // One key, read at the latest revision (linearizable: it needs a quorum).
   zones::Result<RangeResult> get(const std::string& key);
-  zones::Result<int64_t> put(const std::string& key, const std::string& value, int64_t lease = 0);
-  zones::Result<int64_t> delete_key(const std::string& key);
   // If every compare holds, every op, atomically.
   zones::Result<TxnResult> txn(const std::vector<Compare>& compares, const std::vector<TxnOp>& ops);
 
   // Leases: grant returns the lease id; keepalive returns the TTL left (0: the lease is gone).
+  // (No revoke: a vantage that stops lets its lease run out, so a restart within it is
+  // seamless.)
   zones::Result<int64_t> lease_grant(int64_t ttl_seconds);
   zones::Result<int64_t> lease_keepalive(int64_t lease);
-  zones::Result<void> lease_revoke(int64_t lease);
 
   // The endpoint that answered last ("" before any answer).
   const std::string& endpoint() const;
-
-  // A raw call: POST `body` to `path` ("/v3/kv/range"), failing over between endpoints.
-  zones::Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
 
   // Opens the watch stream on [prefix, end of prefix) from `start_revision` on the current
   // endpoint (trying the others when it cannot connect). poll() then waits up to
@@ -117,6 +111,9 @@ class EtcdClient {
   void close_watch();
 
  private:
+  // POSTs `body` to `path` ("/v3/kv/range"), failing over between endpoints.
+  zones::Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

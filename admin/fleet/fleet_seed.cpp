@@ -26,10 +26,10 @@ zones::Result<SeedResult> seed(zones::Db& db, EtcdClient& client, const std::str
                            config_dir + ")");
   }
   std::vector<TxnOp> ops;
-  for (const auto& [key, value] : *objects) ops.push_back({prefix + key, value, 0, ""});
+  for (const auto& [key, value] : *objects) ops.push_back({prefix + key, value, 0});
   const nlohmann::json marker = {
       {"by", actor}, {"at_ms", zones::unix_ms()}, {"objects", nlohmann::json::array({"(seed)"})}};
-  ops.push_back({marker_key, marker.dump(), 0, ""});
+  ops.push_back({marker_key, marker.dump(), 0});
   auto done = client.txn({{marker_key, 0}}, ops);
   if (!done) return std::unexpected(done.error());
   if (!done->succeeded) {

@@ -145,14 +145,14 @@ zones::Result<WriteReceipt> FleetWriter::commit(EtcdClient& client, std::string_
   for (const std::string& key : receipt.objects) {
     auto found = after.find(key);
     ops.push_back(
-        {prefix_ + key, found == after.end() ? std::nullopt : std::optional(found->second), 0, ""});
+        {prefix_ + key, found == after.end() ? std::nullopt : std::optional(found->second), 0});
   }
   const std::string marker_key = prefix_ + std::string(kWriteMarker);
   nlohmann::json marker = {{"by", std::string(actor)}, {"at_ms", zones::unix_ms()}};
   for (const std::string& key : receipt.objects) {
     marker["objects"].push_back(key.substr(kConfigDir.size()));
   }
-  ops.push_back({marker_key, marker.dump(), 0, ""});
+  ops.push_back({marker_key, marker.dump(), 0});
   auto done = client.txn({{marker_key, base}}, ops);
   if (!done) {
     zones::Error error = done.error();

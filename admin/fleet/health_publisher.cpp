@@ -63,7 +63,7 @@ zones::Result<void> HealthPublisher::put_all(
   for (size_t start = 0; start < items.size(); start += kOpsPerTxn) {
     std::vector<TxnOp> ops;
     for (size_t i = start; i < std::min(items.size(), start + kOpsPerTxn); ++i)
-      ops.push_back({items[i].first, items[i].second, lease_, ""});
+      ops.push_back({items[i].first, items[i].second, lease_});
     auto done = client_.txn({}, ops);
     if (!done) return std::unexpected(done.error());
   }
@@ -71,16 +71,16 @@ zones::Result<void> HealthPublisher::put_all(
 }
 
 // Renews the lease when a third of it has gone; a lease etcd no longer has is replaced and
-// everything this vantage said is said again under the new one.
-zones::Result<void> HealthPublisher::keep_lease(uint32_t beat_interval_ms) {
+// everything this vantage said is said again under the new one (then true).
+zones::Result<bool> HealthPublisher::keep_lease(uint32_t beat_interval_ms) {
   const auto now = std::chrono::steady_clock::now();
-  if (lease_ != 0 && now - renewed_ < std::chrono::seconds(lease_ttl_s_) / 3) return {};
+  if (lease_ != 0 && now - renewed_ < std::chrono::seconds(lease_ttl_s_) / 3) return false;
   if (lease_ != 0) {
     auto left = client_.lease_keepalive(lease_);
     if (!left) return std::unexpected(left.error());
     if (*left > 0) {
       renewed_ = now;
-      return {};
+      return false;
     }
   }
   lease_ttl_s_ = lease_ttl_s(beat_interval_ms);
@@ -95,8 +95,11 @@ zones::Result<void> HealthPublisher::keep_lease(uint32_t beat_interval_ms) {
       {prefix_ + vantage_key(identity_.name), presence.dump()}};
   for (const auto& [key, value] : published_) items.emplace_back(key, value);
   auto put = put_all(items);
-  if (!put) lease_ = 0;  // start again from a fresh lease next time
-  return put;
+  if (!put) {
+    lease_ = 0;  // start again from a fresh lease next time
+    return std::unexpected(put.error());
+  }
+  return true;
 }
 
 // A restarted vantage starts from the verdicts its store kept (healthd resumes them and
@@ -127,7 +130,9 @@ zones::Result<void> HealthPublisher::publish(zones::Db& db,
   }
   // Remembered first: a report that fails now is written with the next lease at the latest.
   for (const auto& [key, value] : items) published_[key] = value;
-  if (auto ok = keep_lease(beat_interval_ms); !ok) return ok;
+  auto renewed_all = keep_lease(beat_interval_ms);
+  if (!renewed_all) return std::unexpected(renewed_all.error());
+  if (*renewed_all) return {};  // the new lease's writes had these reports too
   return put_all(items);
 }
 

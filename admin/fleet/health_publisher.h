@@ -35,7 +35,7 @@ class HealthPublisher final : public healthd::VantageLink {
 
  private:
   zones::Result<void> load_kept(zones::Db& db);
-  zones::Result<void> keep_lease(uint32_t beat_interval_ms);
+  zones::Result<bool> keep_lease(uint32_t beat_interval_ms);
   zones::Result<void> put_all(const std::vector<std::pair<std::string, std::string>>& items);
 
   EtcdClient client_;  // the writer thread's

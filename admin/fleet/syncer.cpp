@@ -185,8 +185,9 @@ struct Syncer::Impl {
       auto next_contact = std::chrono::steady_clock::now();
       int lagging = 0;
       while (!stop_requested() && drain_watch()) {
-        if (std::chrono::steady_clock::now() < next_contact) continue;
-        next_contact += std::chrono::milliseconds(options.contact_interval_ms);
+        const auto now = std::chrono::steady_clock::now();
+        if (now < next_contact) continue;
+        next_contact = now + std::chrono::milliseconds(options.contact_interval_ms);
         if (!check_contact(lagging)) break;
       }
       client.close_watch();

@@ -261,6 +261,17 @@ TEST_CASE("fleet: drills take effect on every node; vantages' reports and the qu
     CHECK(fleet.everywhere(answers(kEast), kWww, 2s));
   }
   SUBCASE("one vantage says down, the others up: each node's quorum decides") {
+    // Both real vantages' verdicts on east reached nodes 0 and 1.
+    REQUIRE(eventually(
+        [&] {
+          for (int node : {0, 1})
+            for (const char* vantage : {"va", "vb"}) {
+              auto row = health_row(fleet.nodes[node]->db(), "east", kEast, vantage);
+              if (!row || row->state != zones::HealthState::kUp) return false;
+            }
+          return true;
+        },
+        5s));
     // A third vantage, written with etcdctl, says pool east's member is down.
     const std::string lease = fleet.etcd.grant_lease(60);
     fleet.etcd.put("/gslb/vantage/vx", "{}", lease);
