@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "admin/fleet/fleet_flags.h"
 #include "admin/fleet/fleet_keys.h"
-#include "admin/fleet/fleet_node.h"
 #include "admin/fleet/health_publisher.h"
 #include "healthd/daemon.h"
 #include "healthd/probe_workers.h"

@@ -13,7 +13,7 @@
 #include "admin/api/api_server.h"
 #include "admin/api/gslbd_hooks.h"
 #include "admin/api/status_page.h"
-#include "admin/fleet/fleet_node.h"
+#include "admin/fleet/fleet_flags.h"
 #include "geo/geo_db.h"
 #include "server/drill_watch.h"
 #include "server/feed_status.h"

@@ -85,11 +85,7 @@ ApiHooks gslbd_api_hooks(const GslbdFacts& facts) {
     in.started_at_ms = facts.started_at_ms;
     in.now_ms = zones::unix_ms();
     std::string text = server::render_gslbd_metrics(in);
-    if (facts.fleet) {
-      server::MetricsText fleet;
-      facts.fleet->write_metrics(fleet, in.now_ms);
-      text += fleet.text();
-    }
+    if (facts.fleet) text += facts.fleet->metrics_text(in.now_ms);
     return text;
   };
   return hooks;

@@ -3,6 +3,7 @@
 
 #include "admin/fleet/fleet_keys.h"
 #include "admin/secret_file.h"
+#include "server/metrics_text.h"
 
 namespace admin::fleet {
 namespace {
@@ -22,28 +23,6 @@ std::vector<std::string> split_endpoints(const std::string& text) {
 }
 
 }  // namespace
-
-void add_fleet_flags(CLI::App& app, FleetFlags& flags) {
-  const char* group = "Fleet (etcd, docs/fleet.md)";
-  app.add_option("--etcd", flags.etcd,
-                 "etcd endpoints, comma-separated (http://10.0.0.1:2379,...): fleet mode")
-      ->group(group);
-  app.add_option("--etcd-prefix", flags.prefix, "where gslb's keys live in etcd")
-      ->capture_default_str()
-      ->group(group);
-  app.add_option("--etcd-ca", flags.ca_file, "PEM CA bundle to verify etcd's certificate")
-      ->group(group);
-  app.add_option("--etcd-cert", flags.cert_file, "PEM client certificate for etcd")->group(group);
-  app.add_option("--etcd-key", flags.key_file, "PEM private key of --etcd-cert")->group(group);
-  app.add_option("--etcd-user", flags.user, "etcd user (etcd auth enabled)")->group(group);
-  app.add_option("--etcd-password-file", flags.password_file,
-                 "file holding --etcd-user's password (mode 0600)")
-      ->group(group);
-  app.add_option("--etcd-timeout", flags.timeout_ms, "ms per etcd request and endpoint")
-      ->capture_default_str()
-      ->check(CLI::Range(100, 60000))
-      ->group(group);
-}
 
 zones::Result<EtcdSettings> etcd_settings(const FleetFlags& flags) {
   EtcdSettings settings;
@@ -111,8 +90,9 @@ nlohmann::json FleetNode::status_json(int64_t now_ms) const {
           {"error", s.error}};
 }
 
-void FleetNode::write_metrics(server::MetricsText& out, int64_t now_ms) const {
+std::string FleetNode::metrics_text(int64_t now_ms) const {
   const SyncStatus s = syncer_->status();
+  server::MetricsText out;
   out.family("gslb_fleet_connected", "gauge", "1 while the last exchange with etcd succeeded");
   out.sample("gslb_fleet_connected", s.connected ? 1 : 0);
   out.family("gslb_fleet_applied_revision", "gauge",
@@ -131,6 +111,7 @@ void FleetNode::write_metrics(server::MetricsText& out, int64_t now_ms) const {
   out.family("gslb_fleet_sync_failures_total", "counter",
              "failed exchanges with etcd or failed applies");
   out.sample("gslb_fleet_sync_failures_total", s.failures);
+  return out.take();
 }
 
 }  // namespace admin::fleet

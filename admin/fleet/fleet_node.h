@@ -1,19 +1,18 @@
-// Fleet mode in a program: the --etcd* flags (gslbd and gslb-healthd take the same), and a
-// node's syncer and writer with what gslbd shows of them (GET /v1/status "fleet", metrics)
-// and when its data counts as stale (its answers then carry degraded TTLs).
+// Fleet mode in a program: the --etcd* settings (fleet_flags.h adds them to a command line),
+// and a node's syncer and writer with what gslbd shows of them (GET /v1/status "fleet",
+// metrics) and when its data counts as stale (its answers then carry degraded TTLs).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "admin/fleet/etcd_client.h"
 #include "admin/fleet/fleet_writer.h"
 #include "admin/fleet/syncer.h"
-#include "server/metrics_text.h"
+
 #include "zones/result.h"
 
 namespace admin::fleet {
@@ -26,7 +25,6 @@ struct FleetFlags {
   int timeout_ms = 2000;
 };
 
-void add_fleet_flags(CLI::App& app, FleetFlags& flags);
 // The settings the flags describe (the password read from its file), checked.
 zones::Result<EtcdSettings> etcd_settings(const FleetFlags& flags);
 
@@ -46,8 +44,8 @@ class FleetNode {
   bool data_stale(int64_t now_ms) const;
   // GET /v1/status's "fleet" member.
   nlohmann::json status_json(int64_t now_ms) const;
-  // The gslb_fleet_* families (docs/metrics.md).
-  void write_metrics(server::MetricsText& out, int64_t now_ms) const;
+  // The gslb_fleet_* families (docs/metrics.md), in the Prometheus text format.
+  std::string metrics_text(int64_t now_ms) const;
   void stop() { syncer_->stop(); }
 
  private:

@@ -3,8 +3,8 @@
 // fleet's applied revision, etcd connectivity and data age.
 #include <iostream>
 
+#include "admin/fleet/fleet_flags.h"
 #include "admin/fleet/fleet_keys.h"
-#include "admin/fleet/fleet_node.h"
 #include "admin/fleet/fleet_seed.h"
 #include "admin/fleet/fleet_state.h"
 #include "admin/gslbadm/commands.h"
