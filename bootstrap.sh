@@ -86,9 +86,8 @@ build() {
     cmake --build "$dir" -j "$JOBS"
 }
 
-# suite NAME DIR BUILD_TYPE [CMAKE_ARGS...]: wipe DIR, build, run every test (TEST_JOBS at
-# once, default JOBS). (Called in an `||` list, where errexit is off: every step is chained
-# explicitly.)
+# suite NAME DIR BUILD_TYPE [CMAKE_ARGS...]: wipe DIR, build, run every test.
+# (Called in an `||` list, where errexit is off: every step is chained explicitly.)
 suite() {
   local name="$1" dir="$2"
   shift 2
@@ -96,7 +95,7 @@ suite() {
   rm -rf "$dir"
   build "$dir" "$@" || return 1
   log "$name: ctest"
-  (cd "$dir" && ctest --output-on-failure -j "${TEST_JOBS:-$JOBS}")
+  (cd "$dir" && ctest --output-on-failure -j "$JOBS")
 }
 
 cmd_test() {
@@ -105,12 +104,10 @@ cmd_test() {
   # Release (-O2, no debug info: -g makes the build half again as long); the ASan build
   # keeps line tables (-g1) so its reports name file and line.
   suite release "$ROOT/build/ci-release" Release && release=PASS
-  # Leaks are errors; one report stops the test (and so ctest shows it). One test more than
-  # cores: the instrumented tests spend much of their time waiting for the programs they
-  # start and for timers, so a core would otherwise sit idle.
+  # Leaks are errors; one report stops the test (and so ctest shows it).
   ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
-    TEST_JOBS=$((JOBS + 1)) suite asan "$ROOT/build/ci-asan" Release -DGSLB_SANITIZE=ON && asan=PASS
+    suite asan "$ROOT/build/ci-asan" Release -DGSLB_SANITIZE=ON && asan=PASS
   # A clean clang build of the libFuzzer targets, then each run for FUZZ_SECONDS (25 here),
   # two at a time (tests/fuzz/run.sh); a crash names the target and the input. On 2 cores the
   # build takes about 3 min and the runs 1: the whole test command must stay under 30 min.
