@@ -42,8 +42,9 @@ void operator delete(void* p, const std::nothrow_t&) noexcept {
 
 // C libraries on the query path (libmaxminddb) allocate with calloc, which operator new does
 // not see: the program's own calloc takes precedence over libc's for every library, and
-// forwards to glibc's. Not under the sanitizers, which intercept calloc themselves.
-#if !defined(__SANITIZE_ADDRESS__)
+// forwards to glibc's. Not under the sanitizers, which intercept calloc themselves (this file
+// is not instrumented there, so it asks the build: GSLB_SANITIZE).
+#if !defined(__SANITIZE_ADDRESS__) && !defined(GSLB_SANITIZE)
 extern "C" void* __libc_calloc(std::size_t count, std::size_t size);
 extern "C" void* calloc(std::size_t count, std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
