@@ -41,11 +41,19 @@ Error no_drill(int64_t id) {
   return Error{ErrorCode::kNotFound, "drill", "no drill " + std::to_string(id)};
 }
 
+// Inserts `d`: with its own id when it has one (a drill another fleet node started), else a
+// new one; ended when `d` says so.
 Result<int64_t> insert_drill(Db& db, const Drill& d) {
   auto stmt = db.prepare(
-      "INSERT INTO drill (target_kind, target, action, note, created_by, started_at_ms, "
-      "ends_at_ms) VALUES (:kind, :target, :action, :note, :by, :start, :end)");
+      "INSERT INTO drill (id, target_kind, target, action, note, created_by, started_at_ms, "
+      "ends_at_ms, ended_at_ms, end_reason) VALUES (:id, :kind, :target, :action, :note, :by, "
+      ":start, :end, :ended, :reason)");
   if (!stmt) return std::unexpected(stmt.error());
+  if (d.id != 0) {
+    stmt->bind(":id", d.id);
+  } else {
+    stmt->bind_null(":id");
+  }
   stmt->bind(":kind", to_string(d.kind))
       .bind(":target", d.target)
       .bind(":action", to_string(d.action))
@@ -53,6 +61,11 @@ Result<int64_t> insert_drill(Db& db, const Drill& d) {
       .bind(":by", d.created_by)
       .bind(":start", d.started_at_ms)
       .bind(":end", d.ends_at_ms);
+  if (d.ended_at_ms && d.end_reason) {
+    stmt->bind(":ended", *d.ended_at_ms).bind(":reason", to_string(*d.end_reason));
+  } else {
+    stmt->bind_null(":ended").bind_null(":reason");
+  }
   if (auto ok = stmt->run(); !ok) return std::unexpected(ok.error());
   return db.last_insert_id();
 }
@@ -131,25 +144,7 @@ Result<void> DrillStore::replicate(const Drill& drill, int64_t now_ms, std::stri
   if (stored->empty()) {
     Drill fresh = drill;
     fresh.report.reset();
-    auto stmt = db_.prepare(
-        "INSERT INTO drill (id, target_kind, target, action, note, created_by, started_at_ms, "
-        "ends_at_ms, ended_at_ms, end_reason) VALUES (:id, :kind, :target, :action, :note, :by, "
-        ":start, :end, :ended, :reason)");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(":id", fresh.id)
-        .bind(":kind", to_string(fresh.kind))
-        .bind(":target", fresh.target)
-        .bind(":action", to_string(fresh.action))
-        .bind(":note", fresh.note)
-        .bind(":by", fresh.created_by)
-        .bind(":start", fresh.started_at_ms)
-        .bind(":end", fresh.ends_at_ms);
-    if (fresh.ended_at_ms && fresh.end_reason) {
-      stmt->bind(":ended", *fresh.ended_at_ms).bind(":reason", to_string(*fresh.end_reason));
-    } else {
-      stmt->bind_null(":ended").bind_null(":reason");
-    }
-    if (auto ok = stmt->run(); !ok) return ok;
+    if (auto id = insert_drill(db_, fresh); !id) return std::unexpected(id.error());
     auto audited = append_audit(
         db_, {0, now_ms, std::string(actor), "drill.start", "drill/" + std::to_string(fresh.id), "",
               drill_json(fresh, false).dump()});

@@ -59,6 +59,7 @@ zones::Result<std::unique_ptr<FleetNode>> FleetNode::start(const FleetFlags& fla
   auto syncer = Syncer::start(options);
   if (!syncer) return std::unexpected(syncer.error());
   auto node = std::unique_ptr<FleetNode>(new FleetNode());
+  node->etcd_ = *settings;
   node->syncer_ = std::move(*syncer);
   node->writer_ = std::make_unique<FleetWriter>(*settings, options.prefix, db_path, *node->syncer_);
   return node;

@@ -38,6 +38,7 @@ class FleetNode {
                                                          const std::string& db_path,
                                                          bool import_health);
 
+  const EtcdSettings& etcd() const { return etcd_; }
   const Syncer& syncer() const { return *syncer_; }
   Syncer& syncer() { return *syncer_; }
   FleetWriter& writer() { return *writer_; }
@@ -49,6 +50,7 @@ class FleetNode {
   void stop() { syncer_->stop(); }
 
  private:
+  EtcdSettings etcd_;
   std::unique_ptr<Syncer> syncer_;
   std::unique_ptr<FleetWriter> writer_;
 };

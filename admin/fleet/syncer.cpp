@@ -142,10 +142,6 @@ struct Syncer::Impl {
         fail("applying a watch batch", ok.error());
         return false;  // nothing of it was applied: read everything again
       }
-      {
-        std::lock_guard lock(mutex);
-        ++status.batches;
-      }
       publish(true);
       applied();
     }

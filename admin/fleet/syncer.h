@@ -43,7 +43,7 @@ struct SyncStatus {
   int64_t applied_at_ms = 0;
   int64_t contact_at_ms = 0;  // 0: never
   std::string error;          // the last problem, "" while all is well
-  uint64_t resyncs = 0, batches = 0, failures = 0;
+  uint64_t resyncs = 0, failures = 0;
   std::vector<std::string> vantages;  // live vantages (with a lease), sorted
 };
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "admin/fleet/etcd_client.h"
+#include "admin/fleet/fleet_node.h"
 #include "admin/fleet/fleet_writer.h"
 #include "admin/fleet/health_publisher.h"
 #include "healthd/shard.h"
@@ -69,4 +70,28 @@ TEST_CASE("etcd: a prefix's range end, and a vantage's lease TTL") {
   CHECK(admin::fleet::HealthPublisher::lease_ttl_s(500) == 3);   // 1 s monitors: 3 s
   CHECK(admin::fleet::HealthPublisher::lease_ttl_s(100) == 2);   // never below 2 s
   CHECK(admin::fleet::HealthPublisher::lease_ttl_s(1000) == 6);  // beat 1 s: 2 s monitors
+}
+
+TEST_CASE("etcd flags: bad endpoints and half-given credentials are refused, naming the flag") {
+  auto problem = [](admin::fleet::FleetFlags flags) {
+    auto settings = admin::fleet::etcd_settings(flags);
+    return settings ? std::string() : settings.error().text();
+  };
+  admin::fleet::FleetFlags flags;
+  flags.etcd = "http://127.0.0.1:2379,https://10.0.0.2:2379/";
+  CHECK(problem(flags).empty());
+  CHECK(admin::fleet::etcd_settings(flags)->endpoints.back() == "https://10.0.0.2:2379");
+  flags.etcd = "ftp://127.0.0.1:2379";
+  CHECK(problem(flags).find("--etcd: \"ftp://127.0.0.1:2379\" is not an http") == 0);
+  flags.etcd = ",";
+  CHECK(problem(flags).find("--etcd: at least one endpoint") == 0);
+  flags.etcd = "http://127.0.0.1:2379";
+  flags.cert_file = "client.pem";
+  CHECK(problem(flags).find("--etcd-cert") == 0);
+  flags.cert_file.clear();
+  flags.user = "gslb";
+  CHECK(problem(flags).find("--etcd-user: needs --etcd-password-file") == 0);
+  flags.user.clear();
+  flags.password_file = "/nonexistent";
+  CHECK(problem(flags).find("--etcd-password-file: needs --etcd-user") == 0);
 }
