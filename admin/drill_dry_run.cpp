@@ -2,8 +2,6 @@
 // health and seed in both, every service asked from every client region (see the header).
 #include "admin/drill_dry_run.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -27,12 +25,6 @@ struct Probe {
   server::Client client;
   int64_t region = -1;
 };
-
-std::string address_text(uint8_t family, const uint8_t* address) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family == 1 ? AF_INET : AF_INET6, address, text, sizeof text);
-  return text;
-}
 
 void copy_code(char (&to)[3], const std::string& code) {
   std::memset(to, 0, sizeof to);
@@ -134,8 +126,8 @@ class ProbeSet {
   }
 
   size_t cidr(const zones::Network& net) {
-    const std::string label =
-        "cidr " + address_text(net.family, net.address) + "/" + std::to_string(net.prefix_len);
+    const std::string label = "cidr " + zones::address_text(net.family, net.address) + "/" +
+                              std::to_string(net.prefix_len);
     if (const size_t i = find(label); i != kNone) return i;
     Probe p{label, server::Client{}, -1};
     p.client.family = net.family;
@@ -191,7 +183,7 @@ Answer answer(const zones::ServiceTable& table, size_t s, uint16_t qtype,
   Answer a;
   a.ttl = sel.ttl;
   for (uint32_t i = 0; i < sel.count; ++i)
-    a.addresses.push_back(address_text(sel.answers[i]->family, sel.answers[i]->address));
+    a.addresses.push_back(zones::address_text(*sel.answers[i]));
   std::sort(a.addresses.begin(), a.addresses.end());
   return a;
 }

@@ -20,12 +20,12 @@ void add_counted_pools(const std::string& service, const std::map<AnswerKey, uin
       pools.push_back(key.second);
 }
 
+}  // namespace
+
 uint64_t count_of(const std::map<AnswerKey, uint64_t>& counts, const AnswerKey& key) {
   auto it = counts.find(key);
   return it == counts.end() ? 0 : it->second;
 }
-
-}  // namespace
 
 uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts) {
   uint64_t total = 0;

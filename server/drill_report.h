@@ -65,6 +65,9 @@ struct DrillCounts {
 // target (other pools, fallback addresses, a member drill's pool-mates).
 uint64_t moved_answers(const DrillScope& scope, const DrillCounts& counts);
 
+// counts[key], 0 when absent.
+uint64_t count_of(const std::map<AnswerKey, uint64_t>& counts, const AnswerKey& key);
+
 nlohmann::json drill_report_json(const DrillScope& scope, const DrillCounts& counts);
 
 // The counts a stored report holds (a drill resumed after gslbd restarted

@@ -13,11 +13,6 @@ bool serves(const std::vector<zones::Drill>& drills, int64_t id) {
   return std::ranges::any_of(drills, [&](const zones::Drill& d) { return d.id == id; });
 }
 
-uint64_t count_of(const std::map<AnswerKey, uint64_t>& counts, const AnswerKey& key) {
-  auto it = counts.find(key);
-  return it == counts.end() ? 0 : it->second;
-}
-
 uint64_t since(uint64_t now, uint64_t base) {
   return now > base ? now - base : 0;
 }

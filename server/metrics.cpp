@@ -2,8 +2,6 @@
 // summing a worker's counters for a scrape.
 #include "server/metrics.h"
 
-#include <arpa/inet.h>
-
 #include <functional>
 
 namespace server {
@@ -62,14 +60,6 @@ void WorkerMetrics::count_answers(const zones::ServiceTable& table, uint32_t ser
     if (!is_fallback(table, answer)) member_slots_[answer - table.members.data()].add();
   }
 }
-
-namespace {
-std::string address_text(const zones::CompiledMember& member) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(member.family == 1 ? AF_INET : AF_INET6, member.address, text, sizeof text);
-  return text;
-}
-}  // namespace
 
 void WorkerMetrics::fold_bound_members(std::map<MemberKey, uint64_t>& into) const {
   if (table_ == nullptr) return;

@@ -2,8 +2,6 @@
 // order docs/metrics.md lists them.
 #include "server/metrics_render.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <string_view>
 
@@ -22,12 +20,6 @@ std::string_view cut_utf8(std::string_view text, size_t max) {
   size_t end = max;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   return text.substr(0, end);
-}
-
-std::string address_text(const zones::CompiledMember& m) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(m.family == 2 ? AF_INET6 : AF_INET, m.address, text, sizeof text);
-  return text;
 }
 
 void write_queries(const QueryTotals& t, MetricsText& out) {

@@ -127,4 +127,10 @@ struct ServiceTable {
   std::unordered_map<int64_t, uint32_t> member_by_id;  // control thread only
 };
 
+// An address as inet_ntop writes it; family as in Network and CompiledMember (1 or 2).
+std::string address_text(uint8_t family, const uint8_t* address);
+inline std::string address_text(const CompiledMember& member) {
+  return address_text(member.family, member.address);
+}
+
 }  // namespace zones

@@ -112,7 +112,7 @@ ApiResponse start(const ApiContext& context, const ApiRequest& request) {
   return json_response(201, std::move(body));
 }
 
-ApiResponse list(const ApiContext& context, const ApiRequest& request) {
+ApiResponse list_drills(const ApiContext& context, const ApiRequest& request) {
   auto limit = positive_param(request, "limit", kListDefault, kListMax);
   if (!limit) return error_response(limit.error());
   auto db = open_db(context);
@@ -169,7 +169,7 @@ ApiResponse abort(const ApiContext& context, const ApiRequest& request) {
 std::vector<Route> drill_routes(const ApiContext& context) {
   return {
       {"POST", "/v1/drills", true, [=](const ApiRequest& r) { return start(context, r); }},
-      {"GET", "/v1/drills", false, [=](const ApiRequest& r) { return list(context, r); }},
+      {"GET", "/v1/drills", false, [=](const ApiRequest& r) { return list_drills(context, r); }},
       {"GET", "/v1/drills/{id}", false, [=](const ApiRequest& r) { return get(context, r); }},
       {"POST", "/v1/drills/{id}/abort", true,
        [=](const ApiRequest& r) { return abort(context, r); }},

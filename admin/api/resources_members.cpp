@@ -57,7 +57,7 @@ ApiResponse stored(const ApiContext& context, const std::string& pool_name,
   return json_response(status, zones::gslb_json(*member));
 }
 
-ApiResponse list(const ApiContext& context, const ApiRequest& request) {
+ApiResponse list_members(const ApiContext& context, const ApiRequest& request) {
   auto config = load_gslb(context);
   if (!config) return error_response(config.error());
   auto pool = find_pool(*config, param(request, "pool"));
@@ -147,7 +147,7 @@ ApiResponse remove(const ApiContext& context, const ApiRequest& request) {
 std::vector<Route> member_routes(const ApiContext& context) {
   const std::string all = "/v1/pools/{pool}/members", one = all + "/{address}";
   return {
-      {"GET", all, false, [=](const ApiRequest& r) { return list(context, r); }},
+      {"GET", all, false, [=](const ApiRequest& r) { return list_members(context, r); }},
       {"POST", all, true, [=](const ApiRequest& r) { return create(context, r); }},
       {"GET", one, false,
        [=](const ApiRequest& r) {

@@ -1,8 +1,6 @@
 // Explain text. Only reached when select() was given a Trace.
 #include "server/selector/trace.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
@@ -42,7 +40,7 @@ std::string state_text(const Context& ctx, const PoolView& v) {
 std::string location_text(const Context& ctx) {
   const Client& c = ctx.client;
   if (c.family != 1 && c.family != 2) return "unknown client";
-  std::string text = address_text(c.family, c.address);
+  std::string text = zones::address_text(c.family, c.address);
   if (c.from_ecs) text += format(" (ECS /%u)", c.source_prefix);
   const ClientLocation& loc = ctx.location;
   if (!loc.found) return text + ": location unknown";
@@ -81,14 +79,8 @@ std::string format(const char* fmt, ...) {
   return std::string(buf, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof buf) - 1)));
 }
 
-std::string address_text(uint8_t family, const uint8_t* address) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family == 1 ? AF_INET : AF_INET6, address, buf, sizeof buf);
-  return buf;
-}
-
 std::string network_text(const zones::Network& net) {
-  return format("%s/%u", address_text(net.family, net.address).c_str(), net.prefix_len);
+  return format("%s/%u", zones::address_text(net.family, net.address).c_str(), net.prefix_len);
 }
 
 const std::string& pool_name(const Context& ctx, const PoolView& v) {
@@ -146,9 +138,8 @@ void finish_trace(Context& ctx, const Selection& sel) {
     const bool fallback = !ctx.table.fallback.empty() && !before(&m, ctx.table.fallback.data()) &&
                           before(&m, ctx.table.fallback.data() + ctx.table.fallback.size());
     std::string text = (fallback ? std::string("fallback") : ctx.table.pools[m.pool].name) + "/" +
-                       address_text(m.family, m.address);
-    if (!m.label.empty() && m.label != address_text(m.family, m.address))
-      text += " (" + m.label + ")";
+                       zones::address_text(m);
+    if (!m.label.empty() && m.label != zones::address_text(m)) text += " (" + m.label + ")";
     t.members.push_back(std::move(text));
   }
 }

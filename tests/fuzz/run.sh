@@ -20,7 +20,8 @@ log() { printf '==> fuzz: %s\n' "$*" >&2; }
 build() {
   log "building ${TARGETS[*]} in ${BUILD#"$ROOT"/}"
   mkdir -p "$BUILD"
-  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGSLB_FUZZ=ON \
+  # A unity build, as ./bootstrap.sh builds (it halves the build).
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGSLB_FUZZ=ON -DCMAKE_UNITY_BUILD=ON \
     -DCMAKE_C_COMPILER="clang-$CLANG_VERSION" -DCMAKE_CXX_COMPILER="clang++-$CLANG_VERSION" \
     >"$BUILD/configure.log" 2>&1 || { cat "$BUILD/configure.log" >&2; return 1; }
   local start=$SECONDS

@@ -120,12 +120,6 @@ inline zones::Network parse_network(const std::string& text) {
   return net;
 }
 
-inline std::string address_text(const zones::CompiledMember& m) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(m.family == 1 ? AF_INET : AF_INET6, m.address, buf, sizeof buf);
-  return buf;
-}
-
 class Fixture {
  public:
   zones::ServiceTable table;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "server/drill_report.h"
+#include "tests/unit/config_builders.h"
 
 namespace {
 
@@ -17,15 +18,10 @@ zones::Pool pool(std::string name, std::string region) {
   return p;
 }
 
-zones::Service service(std::string name, std::vector<std::string> pools) {
-  zones::Service s;
-  s.name = std::move(name);
-  for (std::string& p : pools) s.pools.push_back({std::move(p), 1, 1, 0});
-  return s;
-}
+using unitcfg::service;
 
 // Regions us (pool us-a) and eu (pools eu-a, eu-b); www uses us-a and eu-a, api uses eu-b.
-zones::GslbConfig config() {
+zones::GslbConfig drill_report_config() {
   zones::GslbConfig c;
   c.pools = {pool("us-a", "us"), pool("eu-a", "eu"), pool("eu-b", "eu")};
   c.services = {service("www.x.", {"us-a", "eu-a"}), service("api.x.", {"eu-b"})};
@@ -55,7 +51,8 @@ DrillCounts live_counts() {
 }  // namespace
 
 TEST_CASE("drill scope: a pool drill touches the services linking the pool") {
-  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), config());
+  auto scope =
+      server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), drill_report_config());
   CHECK(scope.target_pools == std::set<std::string>{"us-a"});
   REQUIRE(scope.services.size() == 1);
   CHECK(scope.services[0].first == "www.x.");
@@ -65,14 +62,15 @@ TEST_CASE("drill scope: a pool drill touches the services linking the pool") {
 }
 
 TEST_CASE("drill scope: a region drill targets every pool of the region") {
-  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kRegion, "eu"), config());
+  auto scope =
+      server::drill_scope(drill(zones::DrillTargetKind::kRegion, "eu"), drill_report_config());
   CHECK(scope.target_pools == std::set<std::string>{"eu-a", "eu-b"});
   CHECK(scope.services.size() == 2);
 }
 
 TEST_CASE("drill scope: a member drill targets the member; its pool is marked") {
-  auto scope =
-      server::drill_scope(drill(zones::DrillTargetKind::kMember, "eu-b/2001:db8::1"), config());
+  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kMember, "eu-b/2001:db8::1"),
+                                   drill_report_config());
   CHECK(scope.target_pools.empty());
   REQUIRE(scope.target_member);
   CHECK(*scope.target_member == server::MemberKey{"eu-b", "2001:db8::1"});
@@ -82,7 +80,8 @@ TEST_CASE("drill scope: a member drill targets the member; its pool is marked") 
 }
 
 TEST_CASE("drill report: answers elsewhere and none at the target pass") {
-  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), config());
+  auto scope =
+      server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), drill_report_config());
   DrillCounts c = live_counts();
   c.during = {{{"www.x.", "eu-a"}, 30}, {{"www.x.", "(fallback)"}, 2}};
   c.before = {{{"www.x.", "us-a"}, 25}, {{"www.x.", "eu-a"}, 5}};
@@ -107,7 +106,8 @@ TEST_CASE("drill report: answers elsewhere and none at the target pass") {
 }
 
 TEST_CASE("drill report: answers at the target fail; a drill that never went live fails") {
-  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), config());
+  auto scope =
+      server::drill_scope(drill(zones::DrillTargetKind::kPool, "us-a"), drill_report_config());
   DrillCounts c = live_counts();
   c.answers_at_target = 3;
   auto report = server::drill_report_json(scope, c);
@@ -127,8 +127,8 @@ TEST_CASE("drill report: answers at the target fail; a drill that never went liv
 }
 
 TEST_CASE("drill report: a member drill's pool keeps answering; only the member's answers count") {
-  auto scope =
-      server::drill_scope(drill(zones::DrillTargetKind::kMember, "eu-b/192.0.2.1"), config());
+  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kMember, "eu-b/192.0.2.1"),
+                                   drill_report_config());
   DrillCounts c = live_counts();
   c.during = {{{"api.x.", "eu-b"}, 12}};
   CHECK(server::moved_answers(scope, c) == 12);
@@ -143,7 +143,8 @@ TEST_CASE("drill report: a member drill's pool keeps answering; only the member'
 }
 
 TEST_CASE("drill report: a saved report gives back its counts") {
-  auto scope = server::drill_scope(drill(zones::DrillTargetKind::kRegion, "eu"), config());
+  auto scope =
+      server::drill_scope(drill(zones::DrillTargetKind::kRegion, "eu"), drill_report_config());
   DrillCounts c = live_counts();
   c.during = {{{"www.x.", "us-a"}, 9}, {{"api.x.", "eu-b"}, 1}};
   c.before = {{{"www.x.", "eu-a"}, 4}};

@@ -2,6 +2,7 @@
 // drill text forms. No store.
 #include <doctest/doctest.h>
 
+#include "tests/unit/config_builders.h"
 #include "zones/drills.h"
 
 namespace {
@@ -19,15 +20,10 @@ zones::Pool pool(std::string name, std::string region, std::vector<zones::Member
   return {std::move(name), std::move(region), "", min_healthy, admin, std::move(members)};
 }
 
-zones::Service service(std::string name, std::vector<std::string> pools) {
-  zones::Service s;
-  s.name = std::move(name);
-  for (std::string& p : pools) s.pools.push_back({std::move(p), 1, 1, 0});
-  return s;
-}
+using unitcfg::service;
 
 // Two regions; eu has two pools. www uses us-a then eu-a; eu uses both eu pools.
-zones::GslbConfig config() {
+zones::GslbConfig overlay_config() {
   zones::GslbConfig c;
   c.regions = {{"eu", 50, 8, "EU", ""}, {"us", 40, -74, "NA", ""}};
   c.pools = {pool("eu-a", "eu", {member("198.51.100.1"), member("198.51.100.2")}),
@@ -66,7 +62,7 @@ std::vector<AdminState> pool_states(const zones::GslbConfig& c) {
 }  // namespace
 
 TEST_CASE("a region drill sets every pool in the region, and no other") {
-  zones::GslbConfig c = config();
+  zones::GslbConfig c = overlay_config();
   zones::apply_drills(c, {drill(DrillTargetKind::kRegion, "eu", DrillAction::kFail)});
   CHECK(pool_states(c) ==
         std::vector<AdminState>{AdminState::kFail, AdminState::kFail, AdminState::kEnabled});
@@ -74,7 +70,7 @@ TEST_CASE("a region drill sets every pool in the region, and no other") {
 }
 
 TEST_CASE("a pool drill sets the pool; a member drill sets only that member") {
-  zones::GslbConfig c = config();
+  zones::GslbConfig c = overlay_config();
   zones::apply_drills(c, {drill(DrillTargetKind::kPool, "eu-b", DrillAction::kDrain),
                           drill(DrillTargetKind::kMember, "us-a/2001:db8::1", DrillAction::kFail)});
   CHECK(pool_states(c) ==
@@ -103,7 +99,7 @@ TEST_CASE("fail beats drain beats enabled, whoever set them and in any order") {
     CAPTURE(row.actions.size());
     for (DrillTargetKind kind : {DrillTargetKind::kPool, DrillTargetKind::kMember}) {
       CAPTURE(zones::to_string(kind));
-      zones::GslbConfig c = config();
+      zones::GslbConfig c = overlay_config();
       zones::Pool& eu = c.pools[0];
       eu.admin = row.stored;
       eu.members[0].admin = row.stored;
@@ -117,7 +113,7 @@ TEST_CASE("fail beats drain beats enabled, whoever set them and in any order") {
 }
 
 TEST_CASE("a drill whose target is gone changes nothing") {
-  const zones::GslbConfig before = config();
+  const zones::GslbConfig before = overlay_config();
   zones::GslbConfig c = before;
   zones::apply_drills(c,
                       {drill(DrillTargetKind::kRegion, "ap", DrillAction::kFail),
@@ -192,14 +188,14 @@ TEST_CASE("a service is out when none of its pools can answer") {
   };
   for (const Row& row : rows) {
     CAPTURE(row.what);
-    zones::GslbConfig c = config();
+    zones::GslbConfig c = overlay_config();
     row.edit(c);
     CHECK(zones::services_left_without_pools(c) == row.out);
   }
 }
 
 TEST_CASE("only services a drill newly takes out count against it") {
-  zones::GslbConfig c = config();
+  zones::GslbConfig c = overlay_config();
   const std::vector<zones::Drill> running = {
       drill(DrillTargetKind::kPool, "us-a", DrillAction::kFail, 1),
       drill(DrillTargetKind::kPool, "eu-b", DrillAction::kDrain, 2)};

@@ -20,11 +20,11 @@
 
 namespace {
 
-struct Cli {
+struct GslbCli {
   testsupport::TempDir dir{"gslbadm-gslb"};
   std::string db = (dir / "store.db").string();
 
-  Cli() {
+  GslbCli() {
     REQUIRE(run({"init"}).status == 0);
     REQUIRE(run({"zone", "add", "gslb.example.com", "--ns", "ns1.example.net"}).status == 0);
   }
@@ -112,7 +112,7 @@ struct Step {
   const char* err_part = "";
 };
 
-void run_steps(Cli& cli, const std::vector<Step>& steps) {
+void run_steps(GslbCli& cli, const std::vector<Step>& steps) {
   for (const Step& s : steps) {
     const std::string command = testsupport::join_args(s.args);
     CAPTURE(command);
@@ -128,7 +128,7 @@ void run_steps(Cli& cli, const std::vector<Step>& steps) {
 }  // namespace
 
 TEST_CASE("gslbadm adds, changes, lists, shows and deletes each kind of GSLB object") {
-  Cli cli;
+  GslbCli cli;
   run_steps(cli,
             {
                 {{"region", "add", "us-east", "--lat", "40.7", "--lon", "-74", "--country", "US"},
@@ -194,7 +194,7 @@ TEST_CASE("gslbadm adds, changes, lists, shows and deletes each kind of GSLB obj
 }
 
 TEST_CASE("gslbadm --json prints GSLB objects in the config-file shapes") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
 
   auto regions = cli.json({"region", "list"});
@@ -248,7 +248,7 @@ TEST_CASE("gslbadm --json prints GSLB objects in the config-file shapes") {
 }
 
 TEST_CASE("gslbadm pool and member drain, disable and enable show in pool show") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   CHECK(cli.ok({"pool", "drain", "us-east"}) ==
         "changed pool/us-east: admin_state: \"enabled\" -> \"drain\"\n");
@@ -281,7 +281,7 @@ TEST_CASE("gslbadm pool and member drain, disable and enable show in pool show")
 }
 
 TEST_CASE("gslbadm refuses a bad GSLB write with exit 1, names the problem and changes nothing") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   const std::string before = cli.everything();
   const Step steps[] = {
@@ -357,7 +357,7 @@ TEST_CASE("gslbadm refuses a bad GSLB write with exit 1, names the problem and c
 }
 
 TEST_CASE("gslbadm GSLB usage errors exit 2 and name the flag") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   const std::string before = cli.everything();
   const Step steps[] = {
@@ -400,7 +400,7 @@ TEST_CASE("gslbadm GSLB usage errors exit 2 and name the flag") {
 }
 
 TEST_CASE("gslbadm edits a service's geo map and the client location overrides") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   const std::string www = "www.gslb.example.com";
   // The geo policy needs its map in the same write: --geo on service set.
@@ -444,7 +444,7 @@ TEST_CASE("gslbadm edits a service's geo map and the client location overrides")
 }
 
 TEST_CASE("gslbadm health: per member the combined state, each vantage's, ages and vantages") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();  // monitor web, interval 1s: reports older than 3s are stale
   cli.ok({"pool", "add", "spare", "--region", "us-east"});  // no monitor
   cli.ok({"member", "add", "spare", "198.51.100.7"});
@@ -582,7 +582,7 @@ TEST_CASE("gslbadm health: per member the combined state, each vantage's, ages a
 }
 
 TEST_CASE("gslbadm object commands and apply agree: export of their work rebuilds the store") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   cli.ok({"service", "add", "geo.gslb.example.com", "--policy", "geo", "--pool", "us-east",
           "--pool", "eu-central", "--geo", "continent:EU=eu-central", "--geo",
@@ -592,14 +592,14 @@ TEST_CASE("gslbadm object commands and apply agree: export of their work rebuild
   const std::string file = (cli.dir / "exported.yaml").string();
   cli.ok({"export", "-o", file});
 
-  Cli fresh;
+  GslbCli fresh;
   fresh.ok({"zone", "delete", "gslb.example.com"});  // the file brings the zone
   fresh.ok({"apply", "-f", file});
   CHECK(fresh.everything() == cli.everything());
 }
 
 TEST_CASE("gslbadm monitor flags set, show and clear every knob; service --when-unknown") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   CHECK(cli.ok({"monitor",
                 "add",
@@ -694,7 +694,7 @@ TEST_CASE("gslbadm monitor flags set, show and clear every knob; service --when-
 }
 
 TEST_CASE("gslbadm refuses monitor knobs where they do not apply; bad flag values exit 2") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   cli.ok({"monitor", "add", "tcp", "--type", "tcp", "--port", "443"});
   const std::string before = cli.everything();
@@ -775,7 +775,7 @@ TEST_CASE("gslbadm refuses monitor knobs where they do not apply; bad flag value
 }
 
 TEST_CASE("gslbadm monitor test probes an address now: nothing listening is down, exit 1") {
-  Cli cli;
+  GslbCli cli;
   cli.add_example();
   cli.ok({"monitor", "add", "tcp", "--type", "tcp", "--port", "443", "--timeout", "500ms"});
   const std::string port = std::to_string(closed_port());

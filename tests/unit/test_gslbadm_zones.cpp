@@ -9,7 +9,7 @@
 
 namespace {
 
-struct Cli {
+struct ZoneCli {
   testsupport::TempDir dir{"gslbadm"};
   std::string db = (dir / "store.db").string();
 
@@ -25,7 +25,7 @@ struct Cli {
 
 TEST_CASE("gslbadm exits 0 on success, 1 when a write is refused and 2 on bad usage") {
   unsetenv("GSLB_DB");
-  Cli cli;
+  ZoneCli cli;
   struct Step {
     std::vector<std::string> args;
     int status;
@@ -67,7 +67,7 @@ TEST_CASE("gslbadm exits 0 on success, 1 when a write is refused and 2 on bad us
 }
 
 TEST_CASE("gslbadm --json prints machine-readable results") {
-  Cli cli;
+  ZoneCli cli;
   REQUIRE(cli.run({"init"}).status == 0);
   auto added = cli.run({"--json", "zone", "add", "example.com", "--ns", "ns1.example.com"});
   REQUIRE(added.status == 0);
@@ -90,7 +90,7 @@ TEST_CASE("gslbadm --json prints machine-readable results") {
 }
 
 TEST_CASE("gslbadm imports a zone file, reports its errors by line, and exports it") {
-  Cli cli;
+  ZoneCli cli;
   REQUIRE(cli.run({"init"}).status == 0);
   const std::string good = cli.dir
                                .write("example.com.zone",
