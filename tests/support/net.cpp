@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <unistd.h>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 
 namespace testsupport {
@@ -90,13 +92,20 @@ uint16_t kernel_picked_udp_port() {
 }  // namespace
 
 uint16_t free_port() {
+  // The kernel may pick a port it picked before, which is still free because the caller has
+  // not bound it yet: a test taking several ports (an etcd cluster) would get one twice.
+  static std::mutex mutex;
+  static std::set<uint16_t> handed_out;
+  std::lock_guard lock(mutex);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const uint16_t port = kernel_picked_udp_port();
-    if (port == 0) continue;
+    if (port == 0 || handed_out.contains(port)) continue;
     bool ok = true;
     for (const char* host : {"127.0.0.1", "::1"})
       for (int type : {SOCK_DGRAM, SOCK_STREAM}) ok = ok && can_bind(Endpoint{host, port}, type);
-    if (ok) return port;
+    if (!ok) continue;
+    handed_out.insert(port);
+    return port;
   }
   throw std::runtime_error("no free port found");
 }

@@ -22,8 +22,9 @@ Endpoint parse_endpoint(const std::string& text);
 // Parses the comma-separated list after "addrs=" in a log line.
 std::vector<Endpoint> parse_addrs(const std::string& log_line);
 
-// A port that is free for UDP and TCP on both 127.0.0.1 and ::1 at the time of the call.
-// Another process may take it before the caller binds it: callers check readiness.
+// A port that is free for UDP and TCP on both 127.0.0.1 and ::1 at the time of the call, and
+// not handed out before by this process. Another process may take it before the caller binds
+// it: callers check readiness.
 uint16_t free_port();
 
 }  // namespace testsupport
