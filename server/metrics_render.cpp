@@ -33,12 +33,11 @@ void write_queries(const QueryTotals& t, MetricsText& out) {
                     {"qtype", qtype_label(q)},
                     {"rcode", rcode_label(r)}},
                    t.queries[tr][q][r]);
-  out.family("gslb_responses_truncated_total", "counter",
-             "Responses sent with TC set (too large for the client's UDP size).");
-  out.sample("gslb_responses_truncated_total", t.truncated);
-  out.family("gslb_packets_dropped_total", "counter",
-             "Requests dropped without a reply: shorter than a header, QR set, oversized.");
-  out.sample("gslb_packets_dropped_total", t.dropped);
+  out.single("gslb_responses_truncated_total", "counter",
+             "Responses sent with TC set (too large for the client's UDP size).", t.truncated);
+  out.single("gslb_packets_dropped_total", "counter",
+             "Requests dropped without a reply: shorter than a header, QR set, oversized.",
+             t.dropped);
   out.family("gslb_rrl_responses_total", "counter",
              "UDP answers held back by response rate limiting: dropped, or sent truncated (slip).");
   out.sample("gslb_rrl_responses_total", {{"action", "dropped"}}, t.rrl_dropped);
@@ -114,21 +113,19 @@ void write_health_reports(const HealthSummary& h, MetricsText& out) {
              "Latest health reports per (member, vantage), by freshness.");
   out.sample("gslb_health_reports", {{"freshness", "fresh"}}, h.fresh_reports);
   out.sample("gslb_health_reports", {{"freshness", "stale"}}, h.stale_reports);
-  out.family("gslb_health_report_oldest_age_seconds", "gauge",
-             "Age of the oldest fresh health report: how far behind the slowest vantage is.");
-  out.sample("gslb_health_report_oldest_age_seconds", seconds(h.oldest_fresh_report_age_ms));
+  out.single("gslb_health_report_oldest_age_seconds", "gauge",
+             "Age of the oldest fresh health report: how far behind the slowest vantage is.",
+             seconds(h.oldest_fresh_report_age_ms));
 }
 
 void write_snapshot(const FeedStatus& s, int64_t now_ms, MetricsText& out) {
-  out.family("gslb_snapshot_generation", "gauge", "Generation of the snapshot being served.");
-  out.sample("gslb_snapshot_generation", s.generation);
-  out.family("gslb_snapshot_age_seconds", "gauge",
-             "Seconds since the serving snapshot was built (0 before the first).");
-  out.sample("gslb_snapshot_age_seconds",
+  out.single("gslb_snapshot_generation", "gauge", "Generation of the snapshot being served.",
+             s.generation);
+  out.single("gslb_snapshot_age_seconds", "gauge",
+             "Seconds since the serving snapshot was built (0 before the first).",
              s.built_at_ms == 0 ? 0.0 : seconds(std::max<int64_t>(now_ms - s.built_at_ms, 0)));
-  out.family("gslb_snapshot_built_timestamp_seconds", "gauge",
-             "Unix time the serving snapshot was built.");
-  out.sample("gslb_snapshot_built_timestamp_seconds", seconds(s.built_at_ms));
+  out.single("gslb_snapshot_built_timestamp_seconds", "gauge",
+             "Unix time the serving snapshot was built.", seconds(s.built_at_ms));
 }
 
 void write_reloads(const FeedStatus& s, MetricsText& out) {
@@ -150,9 +147,9 @@ void write_reloads(const FeedStatus& s, MetricsText& out) {
 }
 
 void write_geoip(const GeoStatus& g, MetricsText& out) {
-  out.family("gslb_geoip_build_epoch_seconds", "gauge",
-             "Build time (unix) of the GeoIP database in service.");
-  out.sample("gslb_geoip_build_epoch_seconds", static_cast<double>(g.build_epoch));
+  out.single("gslb_geoip_build_epoch_seconds", "gauge",
+             "Build time (unix) of the GeoIP database in service.",
+             static_cast<double>(g.build_epoch));
   out.family("gslb_geoip_reloads_total", "counter",
              "Changed --geoip files: put in service (ok) or not opened (failed; the previous "
              "database kept serving).");
@@ -161,12 +158,11 @@ void write_geoip(const GeoStatus& g, MetricsText& out) {
 }
 
 void write_process(const GslbdMetricsInput& in, MetricsText& out) {
-  out.family("gslb_drills_active", "gauge", "Failover drills running now.");
-  out.sample("gslb_drills_active", in.drills_active);
+  out.single("gslb_drills_active", "gauge", "Failover drills running now.", in.drills_active);
   out.family("gslb_build_info", "gauge", "1, labelled with gslbd's version.");
   out.sample("gslb_build_info", {{"version", in.version}}, 1);
-  out.family("gslb_start_time_seconds", "gauge", "Unix time gslbd started.");
-  out.sample("gslb_start_time_seconds", seconds(in.started_at_ms));
+  out.single("gslb_start_time_seconds", "gauge", "Unix time gslbd started.",
+             seconds(in.started_at_ms));
 }
 
 }  // namespace

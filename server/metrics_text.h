@@ -50,6 +50,12 @@ class MetricsText {
   void family(std::string_view name, std::string_view type, std::string_view help);
   void sample(std::string_view name, std::initializer_list<MetricLabel> labels, MetricValue value);
   void sample(std::string_view name, MetricValue value) { sample(name, {}, value); }
+  // A family with one unlabelled sample.
+  void single(std::string_view name, std::string_view type, std::string_view help,
+              MetricValue value) {
+    family(name, type, help);
+    sample(name, value);
+  }
 
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }

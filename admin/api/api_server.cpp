@@ -303,9 +303,9 @@ class HttpApiServer final : public ApiServer {
     std::lock_guard lock(counts_mutex_);
     for (const auto& [status, count] : requests_by_status_)
       text.sample("gslb_admin_requests_total", {{"status", std::to_string(status)}}, count);
-    text.family("gslb_admin_auth_throttled_total", "counter",
-                "Client addresses blocked for too many failed authentication attempts");
-    text.sample("gslb_admin_auth_throttled_total", throttle_.throttled_total());
+    text.single("gslb_admin_auth_throttled_total", "counter",
+                "Client addresses blocked for too many failed authentication attempts",
+                throttle_.throttled_total());
     return ApiResponse{200, {}, page + text.text(), "text/plain; version=0.0.4; charset=utf-8", {}};
   }
 

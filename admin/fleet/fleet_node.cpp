@@ -94,24 +94,20 @@ nlohmann::json FleetNode::status_json(int64_t now_ms) const {
 std::string FleetNode::metrics_text(int64_t now_ms) const {
   const SyncStatus s = syncer_->status();
   server::MetricsText out;
-  out.family("gslb_fleet_connected", "gauge", "1 while the last exchange with etcd succeeded");
-  out.sample("gslb_fleet_connected", s.connected ? 1 : 0);
-  out.family("gslb_fleet_applied_revision", "gauge",
-             "etcd revision of the last change applied to this node's store");
-  out.sample("gslb_fleet_applied_revision", s.applied_revision);
-  out.family("gslb_fleet_config_revision", "gauge",
-             "etcd revision of the configuration this node serves");
-  out.sample("gslb_fleet_config_revision", s.config_revision);
-  out.family("gslb_fleet_data_age_seconds", "gauge",
-             "seconds since this node last heard from etcd (-1: never)");
-  out.sample("gslb_fleet_data_age_seconds", data_age_s(s, now_ms));
-  out.family("gslb_fleet_vantages", "gauge", "live health vantages (with an etcd lease)");
-  out.sample("gslb_fleet_vantages", static_cast<uint64_t>(s.vantages.size()));
-  out.family("gslb_fleet_resyncs_total", "counter", "full reads of etcd (start, broken watch)");
-  out.sample("gslb_fleet_resyncs_total", s.resyncs);
-  out.family("gslb_fleet_sync_failures_total", "counter",
-             "failed exchanges with etcd or failed applies");
-  out.sample("gslb_fleet_sync_failures_total", s.failures);
+  out.single("gslb_fleet_connected", "gauge", "1 while the last exchange with etcd succeeded",
+             s.connected ? 1 : 0);
+  out.single("gslb_fleet_applied_revision", "gauge",
+             "etcd revision of the last change applied to this node's store", s.applied_revision);
+  out.single("gslb_fleet_config_revision", "gauge",
+             "etcd revision of the configuration this node serves", s.config_revision);
+  out.single("gslb_fleet_data_age_seconds", "gauge",
+             "seconds since this node last heard from etcd (-1: never)", data_age_s(s, now_ms));
+  out.single("gslb_fleet_vantages", "gauge", "live health vantages (with an etcd lease)",
+             static_cast<uint64_t>(s.vantages.size()));
+  out.single("gslb_fleet_resyncs_total", "counter", "full reads of etcd (start, broken watch)",
+             s.resyncs);
+  out.single("gslb_fleet_sync_failures_total", "counter",
+             "failed exchanges with etcd or failed applies", s.failures);
   return out.take();
 }
 

@@ -23,13 +23,11 @@ zones::Result<std::optional<FleetState>> read_fleet_state(zones::Db& db) {
 }
 
 zones::Result<void> write_fleet_state(zones::Db& db, const FleetState& state) {
+  // One row (id 1): replacing it whole is its update.
   auto stmt = db.prepare(
-      "INSERT INTO fleet_state (id, prefix, applied_revision, config_revision, applied_at_ms, "
-      "contact_at_ms, endpoint, error) VALUES (1, :prefix, :applied, :config, :applied_at, "
-      ":contact, :endpoint, :error) ON CONFLICT (id) DO UPDATE SET prefix = excluded.prefix, "
-      "applied_revision = excluded.applied_revision, config_revision = excluded.config_revision, "
-      "applied_at_ms = excluded.applied_at_ms, contact_at_ms = excluded.contact_at_ms, "
-      "endpoint = excluded.endpoint, error = excluded.error");
+      "INSERT OR REPLACE INTO fleet_state (id, prefix, applied_revision, config_revision, "
+      "applied_at_ms, contact_at_ms, endpoint, error) VALUES (1, :prefix, :applied, :config, "
+      ":applied_at, :contact, :endpoint, :error)");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(":prefix", state.prefix)
       .bind(":applied", state.applied_revision)

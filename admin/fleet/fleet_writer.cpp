@@ -115,11 +115,9 @@ zones::Result<bool> FleetWriter::run_and_roll_back(const std::function<bool(zone
   options.mode = zones::OpenMode::kExisting;
   auto db = zones::Db::open(db_path_, options);
   if (!db) return std::unexpected(db.error());
-  if (auto ok = db->exec("BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
-  struct Rollback {
-    zones::Db& db;
-    ~Rollback() { (void)db.exec("ROLLBACK"); }
-  } rollback{*db};
+  // Never committed: leaving this function rolls the write back.
+  auto tx = zones::Transaction::begin(*db, zones::TxMode::kWrite);
+  if (!tx) return std::unexpected(tx.error());
   auto state = read_fleet_state(*db);
   if (!state) return std::unexpected(state.error());
   base = *state ? (*state)->config_revision : 0;

@@ -178,9 +178,7 @@ zones::Result<void> SyncApplier::write(Batch& batch, int64_t revision, int64_t n
   next.applied_at_ms = now_ms;
   next.contact_at_ms = now_ms;
   next.error = problem;
-  if (auto ok = write_fleet_state(db_, next); !ok) return ok;
-  if (auto ok = tx->commit(); !ok) return ok;
-  state_ = next;
+  if (auto ok = commit(*tx, next); !ok) return ok;
   config_problem_ = problem;
   return {};
 }
@@ -220,8 +218,12 @@ zones::Result<void> SyncApplier::contact(int64_t now_ms, const std::string& endp
   next.contact_at_ms = now_ms;
   next.endpoint = endpoint;
   next.error = config_problem_;
+  return commit(*tx, next);
+}
+
+zones::Result<void> SyncApplier::commit(zones::Transaction& tx, const FleetState& next) {
   if (auto ok = write_fleet_state(db_, next); !ok) return ok;
-  if (auto ok = tx->commit(); !ok) return ok;
+  if (auto ok = tx.commit(); !ok) return ok;
   state_ = next;
   return {};
 }

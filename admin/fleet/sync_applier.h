@@ -62,6 +62,8 @@ class SyncApplier {
   zones::Result<void> write(Batch& batch, int64_t revision, int64_t now_ms, std::string_view actor);
   zones::Result<void> write_reports(std::vector<zones::HealthRow>& reports);
   zones::Result<void> beat(const std::string& vantage, int64_t now_ms);
+  // Stores `next` as the fleet_state row, commits `tx`, and adopts `next`.
+  zones::Result<void> commit(zones::Transaction& tx, const FleetState& next);
 
   zones::Db db_;
   std::string prefix_;

@@ -45,10 +45,9 @@ struct Syncer::Impl {
     changed.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
   }
 
-  // Copies the applier's state into the status others read.
-  void publish(bool connected, const std::string& error = "") {
+  // Copies the applier's state into the status others read (`mutex` held).
+  void fill_status(bool connected, const std::string& error) {
     const FleetState& state = applier.state();
-    std::lock_guard lock(mutex);
     status.connected = connected;
     status.seeded = applier.seeded();
     status.endpoint = state.endpoint;
@@ -59,6 +58,12 @@ struct Syncer::Impl {
     status.error = error.empty() ? state.error : error;
     status.vantages.clear();
     for (const auto& [name, vantage] : applier.vantages()) status.vantages.push_back(name);
+  }
+
+  // After an attempt to sync: the status, and whoever waits for it.
+  void publish(bool connected, const std::string& error = "") {
+    std::lock_guard lock(mutex);
+    fill_status(connected, error);
     attempted = true;
     changed.notify_all();
   }
@@ -205,10 +210,9 @@ zones::Result<std::unique_ptr<Syncer>> Syncer::start(const SyncerOptions& option
   canonical.prefix = canonical_prefix(options.prefix);
   auto impl = std::make_unique<Impl>(canonical, std::move(*db));
   if (auto ok = impl->applier.open(); !ok) return std::unexpected(ok.error());
-  impl->publish(false, "not yet synced");
   {
     std::lock_guard lock(impl->mutex);
-    impl->attempted = false;
+    impl->fill_status(false, "not yet synced");
   }
   std::unique_ptr<Syncer> syncer(new Syncer(std::move(impl)));
   syncer->impl_->thread = std::thread([raw = syncer->impl_.get()] { raw->run(); });

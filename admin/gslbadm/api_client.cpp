@@ -2,13 +2,6 @@
 #include "admin/gslbadm/api_client.h"
 
 #include <curl/curl.h>
-#include <sys/stat.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
-#include "admin/secret_file.h"
 
 namespace gslbadm {
 namespace {
@@ -133,13 +126,6 @@ std::string escape(const std::string& text) {
   std::string out(escaped);
   curl_free(escaped);
   return out;
-}
-
-zones::Result<std::string> read_token_file(const std::string& path) {
-  auto secret = admin::read_secret_file(path, "--token-file");
-  if (!secret && secret.error().message == "empty: no secret")
-    secret.error().message = "empty: no token";
-  return secret;
 }
 
 }  // namespace gslbadm

@@ -53,8 +53,4 @@ class ApiClient {
 // Percent-encodes one path segment or query value ("a/b c" -> "a%2Fb%20c").
 std::string escape(const std::string& text);
 
-// The secret from a token file: its content, whitespace trimmed. Refused, as ssh refuses a
-// private key, when group or others may read or write it, and when it is empty.
-zones::Result<std::string> read_token_file(const std::string& path);
-
 }  // namespace gslbadm

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "admin/gslbadm/commands.h"
+#include "admin/secret_file.h"
 
 namespace {
 
@@ -61,7 +62,7 @@ int choose_store(GlobalFlags& f, Context& ctx) {
   if (f.token_file.empty()) f.token_file = env("GSLB_TOKEN_FILE");
   if (f.token_file.empty())
     return usage("--api needs --token-file FILE (or GSLB_TOKEN_FILE): the file holding the token");
-  auto token = read_token_file(f.token_file);
+  auto token = admin::read_secret_file(f.token_file, "--token-file");
   if (!token) return report(token.error());
   ctx.api = std::make_shared<ApiClient>(
       ApiClientSettings{.url = f.api, .token = *token, .ca_file = f.api_ca});

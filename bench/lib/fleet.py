@@ -29,16 +29,16 @@ import http.client
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
-import struct
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
+
+from udp_dns import UdpDns
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -47,62 +47,15 @@ def now_ms():
     return time.time() * 1000.0
 
 
-# ------------------------------------------------------------------ DNS
-
-def encode_name(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
-
-
-def skip_name(msg, off):
-    while True:
-        n = msg[off]
-        if n & 0xC0 == 0xC0:
-            return off + 2
-        if n == 0:
-            return off + 1
-        off += 1 + n
-
-
-class Dns:
-    """One UDP socket to one server; ask(name, qtype) -> (rcode, [A addresses]) or None."""
-
-    def __init__(self, port, server="127.0.0.1"):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.connect((server, port))
-
-    def ask(self, name, qtype=1, timeout=0.2):
-        qid = random.randint(0, 0xFFFF)
-        self.sock.send(struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0) + encode_name(name) + struct.pack("!HH", qtype, 1))
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                msg = self.sock.recv(4096)
-            except (socket.timeout, ConnectionRefusedError):
-                return None
-            if len(msg) < 12:
-                continue
-            rid, flags, qd, an = struct.unpack("!HHHH", msg[:8])
-            if rid != qid:
-                continue
-            off = 12
-            for _ in range(qd):
-                off = skip_name(msg, off) + 4
-            addrs = []
-            for _ in range(an):
-                off = skip_name(msg, off)
-                rtype, _cls, _ttl, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
-                off += 10
-                if rtype == 1 and rdlen == 4:
-                    addrs.append(socket.inet_ntoa(msg[off:off + 4]))
-                off += rdlen
-            return flags & 0xF, addrs
+def run_each(items, run):
+    """run(item) for every item at once, a thread each; (start_ms, end_ms) of the whole."""
+    start = now_ms()
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return start, now_ms()
 
 
 # ------------------------------------------------------------------ HTTP
@@ -209,7 +162,7 @@ def wait_etcd(a):
 def wait_node(a):
     """Prints the ms until the node had applied the configuration and answered SOA."""
     start = time.monotonic()
-    dns = Dns(a.dns)
+    dns = UdpDns(a.dns)
     last = ""
     while time.monotonic() - start < a.timeout:
         try:
@@ -291,7 +244,7 @@ def summary(vals):
 
 def propagate(a):
     apis = a.api.split(",")
-    dns = [Dns(int(p)) for p in a.dns.split(",")]
+    dns = [UdpDns(int(p)) for p in a.dns.split(",")]
     # The nodes' stores (read-only): when did the syncer apply the write there.
     dbs = [sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5) for p in a.db.split(",")] if a.db else []
     rows = []
@@ -522,13 +475,8 @@ def publish(a):
                 t = time.monotonic()
                 txns = v.put([(m, "up") for m in members], rng)
                 res[v.name] = {"txns": txns, "s": time.monotonic() - t}
-            t0 = now_ms()
-            ths = [threading.Thread(target=run, args=(v,)) for v in vs]
-            for th in ths:
-                th.start()
-            for th in ths:
-                th.join()
-            say({"phase": "initial", "start_ms": t0, "end_ms": now_ms(), "reports": len(members) * len(vs),
+            t0, t1 = run_each(vs, run)
+            say({"phase": "initial", "start_ms": t0, "end_ms": t1, "reports": len(members) * len(vs),
                  "txns": sum(r["txns"] for r in res.values()), "per_vantage": res,
                  "checked_sum": sum(v.checked_sum() for v in vs), "count": sum(len(v.state) for v in vs)})
         elif cmd[0] == "churn":
@@ -566,13 +514,8 @@ def publish(a):
                     txns += v.put(batch, rng)
                     n += cnt
                 res[v.name] = {"reports": n, "txns": txns, "late_ticks": late, "s": time.monotonic() - t0}
-            t0 = now_ms()
-            ths = [threading.Thread(target=run, args=(v,)) for v in vs]
-            for th in ths:
-                th.start()
-            for th in ths:
-                th.join()
-            say({"phase": "churn", "start_ms": t0, "end_ms": now_ms(), "reports": sum(r["reports"] for r in res.values()),
+            t0, t1 = run_each(vs, run)
+            say({"phase": "churn", "start_ms": t0, "end_ms": t1, "reports": sum(r["reports"] for r in res.values()),
                  "txns": sum(r["txns"] for r in res.values()), "per_vantage": res,
                  "late_ticks": sum(r["late_ticks"] for r in res.values()),
                  "checked_sum": sum(v.checked_sum() for v in vs), "count": sum(len(v.state) for v in vs)})

@@ -110,7 +110,9 @@ EOF
 # ------------------------------------------------------------- hb_py
 
 # hb_py SUBCOMMAND ARGS...: the Python helper below.
-hb_py() { python3 -c "$HB_PY" "$@"; }
+# (Its DNS client is lib/udp_dns.py, shared with lib/fleet.py.)
+HB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+hb_py() { PYTHONPATH="$HB_LIB_DIR${PYTHONPATH:+:$PYTHONPATH}" python3 -c "$HB_PY" "$@"; }
 
 HB_PY=$(
   cat <<'PYEOF'
@@ -135,10 +137,11 @@ import os
 import random
 import signal
 import socket
-import struct
 import sys
 import time
 import urllib.request
+
+from udp_dns import UdpDns
 
 
 def freeport(args):
@@ -163,65 +166,19 @@ def freeport(args):
     sys.exit("no free port found")
 
 
-def encode_name(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
-
-
-def skip_name(msg, off):
-    while True:
-        n = msg[off]
-        if n & 0xC0 == 0xC0:
-            return off + 2
-        if n == 0:
-            return off + 1
-        off += 1 + n
-
-
 class Dns:
-    """A UDP socket asking one server for NAME/A, one query at a time."""
+    """Asks one server for NAME/A, one query at a time."""
 
     def __init__(self, port, name, server="127.0.0.1"):
-        self.addr = (server, port)
-        self.question = encode_name(name) + struct.pack("!HH", 1, 1)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.connect(self.addr)
+        self.client = UdpDns(port, server)
+        self.name = name
 
     def ask(self, timeout=0.2):
         """Sorted tuple of A addresses, or None (timeout, error rcode)."""
-        qid = random.randint(0, 0xFFFF)
-        self.sock.send(struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0) + self.question)
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                msg = self.sock.recv(4096)
-            except (socket.timeout, ConnectionRefusedError):
-                return None
-            if len(msg) < 12:
-                continue
-            rid, flags, qd, an = struct.unpack("!HHHH", msg[:8])
-            if rid != qid:
-                continue  # a late answer to an earlier query
-            if flags & 0xF != 0:
-                return None
-            off = 12
-            for _ in range(qd):
-                off = skip_name(msg, off) + 4
-            addrs = []
-            for _ in range(an):
-                off = skip_name(msg, off)
-                rtype, _cls, _ttl, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
-                off += 10
-                if rtype == 1 and rdlen == 4:
-                    addrs.append(socket.inet_ntoa(msg[off:off + 4]))
-                off += rdlen
-            return tuple(sorted(addrs))
+        got = self.client.ask(self.name, 1, timeout)
+        if got is None or got[0] != 0:
+            return None
+        return tuple(sorted(got[1]))
 
 
 def query(args):
