@@ -10,16 +10,17 @@
 namespace admin::api {
 namespace {
 
-// If-Match: "57", 57 or W/"57" (only the digits count); nullopt when absent.
+// If-Match: 57, "57" or W/"57" (one revision; a list of several is refused); nullopt when
+// absent.
 zones::Result<std::optional<int64_t>> if_match_revision(const std::string& header) {
   if (header.empty()) return std::optional<int64_t>{};
-  std::string digits;
-  for (char c : header) {
-    if (c >= '0' && c <= '9') digits += c;
-  }
+  std::string_view text = header;
+  if (text.starts_with("W/")) text.remove_prefix(2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+    text = text.substr(1, text.size() - 2);
   int64_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0) {
     return zones::fail(zones::ErrorCode::kInvalid, "If-Match",
                        "\"" + header + "\" is not a configuration revision");
   }

@@ -218,7 +218,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> create_zone(const ZoneSpec& z) override {
-    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kWrite, [&](zones::Store& store) -> zones::Result<json> {
       auto zone = store.create_zone(z.name, z.soa, z.soa_ttl, z.ttl, z.ns, local_actor());
       if (!zone) return std::unexpected(zone.error());
       return summary(store, *zone);
@@ -226,7 +226,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> import_zone(const std::string& path, const std::string& origin) override {
-    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kWrite, [&](zones::Store& store) -> zones::Result<json> {
       std::optional<std::string_view> apex;
       if (!origin.empty()) apex = origin;
       auto zone = zones::import_zone_file(store, path, apex, local_actor());
@@ -236,7 +236,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> list_zones() override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kRead, [&](zones::Store& store) -> zones::Result<json> {
       auto found = store.list_zones();
       if (!found) return std::unexpected(found.error());
       json list = json::array();
@@ -249,7 +249,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> get_zone(const std::string& name) override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kRead, [&](zones::Store& store) -> zones::Result<json> {
       auto zone = store.get_zone(name);
       if (!zone) return std::unexpected(zone.error());
       return summary(store, *zone);
@@ -275,7 +275,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> list_records(const RecordSpec& f) override {
-    return with_zones([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kRead, [&](zones::Store& store) -> zones::Result<json> {
       auto records = store.list_records(f.zone, given(f.owner), given(f.type));
       if (!records) return std::unexpected(records.error());
       return zones::records_json(*records);
@@ -283,7 +283,7 @@ class LocalBackend final : public Backend {
   }
 
   zones::Result<json> add_record(const RecordSpec& r) override {
-    return with_zones_writing([&](zones::Store& store) -> zones::Result<json> {
+    return with_zones(Access::kWrite, [&](zones::Store& store) -> zones::Result<json> {
       auto record = store.add_record(r.zone, r.owner, r.type, r.ttl, r.rdata, local_actor());
       if (!record) return std::unexpected(record.error());
       return zones::record_json(*record);
@@ -320,15 +320,10 @@ class LocalBackend final : public Backend {
  private:
   using ZoneWork = std::function<zones::Result<json>(zones::Store&)>;
 
-  zones::Result<json> with_zones(const ZoneWork& work) {
-    auto db = open_store(ctx_, false);
-    if (!db) return std::unexpected(db.error());
-    zones::Store store(*db);
-    return work(store);
-  }
+  enum class Access { kRead, kWrite };
 
-  zones::Result<json> with_zones_writing(const ZoneWork& work) {
-    auto db = open_for_write();
+  zones::Result<json> with_zones(Access access, const ZoneWork& work) {
+    auto db = access == Access::kWrite ? open_for_write() : open_store(ctx_, false);
     if (!db) return std::unexpected(db.error());
     zones::Store store(*db);
     return work(store);

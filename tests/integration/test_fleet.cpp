@@ -212,11 +212,15 @@ TEST_CASE("fleet: a write reaches every node within a second; conflicting writes
         {"Authorization: Bearer " + fleet.nodes[2]->write_token(), "If-Match: " + revision});
     CHECK(second.status == 409);
     CHECK(second.body.find("nothing was written") != std::string::npos);
-    const HttpResponse garbled =
-        http_request("POST", fleet.nodes[2]->admin_url() + "/v1/regions", region("west2"),
-                     {"Authorization: Bearer " + fleet.nodes[2]->write_token(), "If-Match: soon"});
-    CHECK(garbled.status == 400);
-    CHECK(garbled.body.find("not a configuration revision") != std::string::npos);
+    for (const std::string& bad :
+         {std::string("soon"), "\"" + revision + "\", \"" + revision + "\""}) {
+      const HttpResponse garbled = http_request(
+          "POST", fleet.nodes[2]->admin_url() + "/v1/regions", region("west2"),
+          {"Authorization: Bearer " + fleet.nodes[2]->write_token(), "If-Match: " + bad});
+      CAPTURE(bad);
+      CHECK(garbled.status == 400);
+      CHECK(garbled.body.find("not a configuration revision") != std::string::npos);
+    }
     CHECK(fleet.api(0).get("/v1/regions/west2").status == 404);
     CHECK(eventually([&] { return fleet.api(2).get("/v1/regions/north").status == 200; }, 1s));
     for (int i = 0; i < 3; ++i) CHECK(fleet.api(i).get("/v1/regions/south").status == 404);
