@@ -4,6 +4,8 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace admin::fleet {
@@ -13,6 +15,8 @@ using json = nlohmann::json;
 using zones::ErrorCode;
 
 constexpr const char* kWhere = "etcd";
+// Between two rounds over the endpoints while etcd elects a leader.
+constexpr auto kRetryPause = std::chrono::milliseconds(200);
 
 std::string base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3), '\0');
@@ -221,10 +225,34 @@ struct EtcdClient::Impl {
     return {};
   }
 
-  // Sends to the current endpoint, then each other one, until one answers for itself.
+  // Sends to the current endpoint, then each other one, until one answers for itself. When
+  // some member was reached but none could complete the request (an election after the
+  // leader died takes a second or two), the round is repeated for up to twice the request
+  // timeout; when no member is reachable at all, the call fails at once.
   zones::Result<json> call(const std::string& path, const json& request) {
     const std::string body = request.dump();
+    const auto deadline = std::chrono::steady_clock::now() +
+                          2 * std::chrono::milliseconds(settings.request_timeout_ms);
     std::string problems;
+    while (true) {
+      problems.clear();
+      auto answer = call_round(path, body, problems);
+      if (answer || answer.error().code != ErrorCode::kBusy) return answer;
+      if (!reached_one || std::chrono::steady_clock::now() + kRetryPause >= deadline) break;
+      std::this_thread::sleep_for(kRetryPause);
+    }
+    // Say what it most likely means before the details.
+    const std::string cause =
+        reached_one ? "etcd has no quorum (too few members reachable) or is overloaded: no "
+                      "member completed the request"
+                    : "no etcd endpoint is reachable";
+    return zones::fail(ErrorCode::kBusy, kWhere, cause + " (" + problems + ")");
+  }
+
+  // One try at every endpoint, from the current one; kBusy with the endpoints' problems in
+  // `problems` when none completed the request.
+  zones::Result<json> call_round(const std::string& path, const std::string& body,
+                                 std::string& problems) {
     reached_one = false;
     const size_t n = settings.endpoints.size();
     for (size_t attempt = 0; attempt < n; ++attempt) {
@@ -240,12 +268,7 @@ struct EtcdClient::Impl {
       if (!problems.empty()) problems += "; ";
       problems += answer.error().message;
     }
-    // Say what it most likely means before the details.
-    const std::string cause =
-        reached_one ? "etcd has no quorum (too few members reachable) or is overloaded: no "
-                      "member completed the request"
-                    : "no etcd endpoint is reachable";
-    return zones::fail(ErrorCode::kBusy, kWhere, cause + " (" + problems + ")");
+    return zones::fail(ErrorCode::kBusy, kWhere, problems);
   }
 
   // kBusy: this endpoint could not serve the request (try another).

@@ -2,7 +2,9 @@
 // deletes go in transactions — /v3/lease/grant|keepalive, /v3/watch) over libcurl. Keys and values
 // travel base64 encoded, revisions as decimal strings; this class hides both. It fails over between
 // the configured endpoints: a request that cannot reach one (connection refused, timeout, a member
-// without a leader) is sent to the next, and the one that answered is kept for the next request.
+// without a leader) is sent to the next, and the one that answered is kept for the next request;
+// while members are reachable but none can complete it (a leader election), the round over the
+// endpoints is repeated for up to twice the request timeout.
 // Optional TLS (CA, client certificate and key) and username/password auth (a token from
 // /v3/auth/authenticate, fetched again when etcd says it expired).
 //

@@ -150,28 +150,35 @@ zones::Result<WriteReceipt> FleetWriter::commit(EtcdClient& client, std::string_
   for (const std::string& key : receipt.objects) {
     marker["objects"].push_back(key.substr(kConfigDir.size()));
   }
-  ops.push_back({marker_key, marker.dump(), 0});
+  const std::string marker_text = marker.dump();
+  ops.push_back({marker_key, marker_text, 0});
   auto done = client.txn({{marker_key, base}}, ops);
   if (!done) {
     zones::Error error = done.error();
     error.message = nothing_written("etcd refused the write: " + error.message);
     return std::unexpected(error);
   }
+  int64_t revision = done->revision;
   if (!done->succeeded) {
     auto now = client.get(marker_key);
-    const std::string who =
-        now && !now->kvs.empty()
-            ? described_marker(now->kvs.front().value, now->kvs.front().mod_revision)
-            : "another write";
-    return zones::fail(
-        ErrorCode::kConflict, "etcd",
-        nothing_written("conflict: the configuration changed since revision " +
-                        std::to_string(base) + " (" + who + "): read it again and retry"));
+    const bool found = now && !now->kvs.empty();
+    // A try that timed out may have landed before the client tried again: the marker is
+    // then this write's own.
+    if (!found || now->kvs.front().value != marker_text) {
+      const std::string who =
+          found ? described_marker(now->kvs.front().value, now->kvs.front().mod_revision)
+                : "another write";
+      return zones::fail(
+          ErrorCode::kConflict, "etcd",
+          nothing_written("conflict: the configuration changed since revision " +
+                          std::to_string(base) + " (" + who + "): read it again and retry"));
+    }
+    revision = now->kvs.front().mod_revision;
   }
   receipt.changed = true;
-  receipt.revision = done->revision;
+  receipt.revision = revision;
   // Read-your-writes on this node; a slow syncer does not undo the write, which is in etcd.
-  (void)syncer_.wait_for_config(done->revision, kCatchUpMs);
+  (void)syncer_.wait_for_config(revision, kCatchUpMs);
   return receipt;
 }
 
